@@ -1,0 +1,205 @@
+/**
+ * The `panorama-usb` command line: the DESIGN.md contract, parsed with commander. Every command
+ * goes through the same runtime (JSON output, exit codes, confirmation, cancellation), so the
+ * conventions hold for commands that land later without each re-implementing them.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { PRODUCT, getAppInfo } from '../core/app';
+import { notAvailableYet, refused } from '../core/errors';
+import { CliRuntime, processIo, type CliIo, type CommandOutcome, type GlobalOptions } from './runtime';
+
+type Action = (runtime: CliRuntime, args: string[], options: Record<string, unknown>) => Promise<CommandOutcome>;
+
+/** Commands of the contract whose issue has not landed: they say so instead of pretending. */
+function pending(name: string): Action {
+  return () => Promise.reject(notAvailableYet(`The "${name}" command`));
+}
+
+const infoAction: Action = () => {
+  const info = getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, shell: 'cli', trainingMode: false, trainingModeLocked: false });
+  const text = [
+    `${PRODUCT.productName} ${info.version}`,
+    `platform: ${info.platform} ${info.arch}, node ${info.versions.node}`,
+    `elevated: ${info.elevated ? 'yes (raw drive access possible)' : 'no (real drives need root / Administrator; image files work)'}`,
+  ].join('\n');
+  return Promise.resolve({ data: { info }, text });
+};
+
+interface CommandSpec {
+  name: string;
+  summary: string;
+  build: (command: Command) => Command;
+  action: Action;
+}
+
+const COMMANDS: readonly CommandSpec[] = [
+  { name: 'info', summary: 'show the version, platform and whether raw drive access is possible', build: (c) => c, action: infoAction },
+  { name: 'drives', summary: 'list drives and whether each can be used', build: (c) => c.option('--all', 'also show refused drives with the reason'), action: pending('drives') },
+  { name: 'inspect', summary: 'inspect a configuration archive in memory', build: (c) => c.argument('<archive>', 'certificates-omni_<name>.zip'), action: pending('inspect') },
+  {
+    name: 'format',
+    summary: 'write an MBR and a FAT32 volume to a drive or image',
+    build: (c) => c.argument('<target>', 'block device or image file').option('--label <name>', 'volume label', 'PANORAMA'),
+    action: pending('format'),
+  },
+  { name: 'files', summary: "list the files on the drive's FAT32 volume", build: (c) => c.argument('<target>', 'block device or image file'), action: pending('files') },
+  {
+    name: 'write',
+    summary: 'format if needed, write the archive to the root, verify',
+    build: (c) => c.argument('<archive>').argument('<target>').option('--no-format', 'keep the existing FAT32 volume'),
+    action: pending('write'),
+  },
+  {
+    name: 'provision',
+    summary: 'create the device with ProvisionDevice and stream its archive to the drive',
+    build: (c) =>
+      c
+        .requiredOption('--name <name>', 'device name')
+        .requiredOption('--target <target>', 'block device or image file')
+        .option('--description <text>')
+        .option('--network <file>', 'network configuration JSON')
+        .option('--region <region>')
+        .option('--endpoint <url>')
+        .option('--profile <profile>'),
+    action: pending('provision'),
+  },
+  {
+    name: 'monitor',
+    summary: 'watch a device register',
+    build: (c) =>
+      c.requiredOption('--device-id <id>').option('--region <region>').option('--endpoint <url>').option('--timeout <seconds>'),
+    action: pending('monitor'),
+  },
+  {
+    name: 'collect-logs',
+    summary: "copy the appliance's logs from the drive into a support bundle",
+    build: (c) => c.argument('<target>').requiredOption('--out <bundle>', 'BUNDLE.zip'),
+    action: pending('collect-logs'),
+  },
+  {
+    name: 'sanitize',
+    summary: 'overwrite drives (NIST SP 800-88 Clear) and reformat them',
+    build: (c) =>
+      c
+        .argument('<targets...>')
+        .addOption(new Option('--method <method>').choices(['quick', 'zero', 'random', 'random-zero']).makeOptionMandatory())
+        .addOption(new Option('--verify <mode>').choices(['last', 'all', 'off']).default('last'))
+        .option('--certificate <dir>', 'write a certificate of sanitization here'),
+    action: pending('sanitize'),
+  },
+  { name: 'shred', summary: 'overwrite and delete local files', build: (c) => c.argument('<files...>'), action: pending('shred') },
+  { name: 'scan-leftovers', summary: 'find configuration archives left on this computer', build: (c) => c.argument('[dirs...]'), action: pending('scan-leftovers') },
+  {
+    name: 'simulate',
+    summary: 'run the Panorama API simulator',
+    build: (c) =>
+      c.option('--host <host>', 'address to listen on', '127.0.0.1').option('--port <port>').option('--scenario <name>').option('--state <file>'),
+    action: pending('simulate'),
+  },
+  {
+    name: 'appliance',
+    summary: 'simulated appliance: read one drive and register',
+    build: (c) => c.requiredOption('--drive <target>').requiredOption('--endpoint <url>'),
+    action: pending('appliance'),
+  },
+];
+
+/** Commander's own parse errors are refusals of the input: exit 2 with a typed code. */
+function commanderErrorCode(error: CommanderError): string {
+  switch (error.code) {
+    case 'commander.unknownCommand':
+      return 'UNKNOWN_COMMAND';
+    case 'commander.unknownOption':
+      return 'UNKNOWN_OPTION';
+    case 'commander.missingArgument':
+    case 'commander.missingMandatoryOptionValue':
+    case 'commander.optionMissingArgument':
+      return 'MISSING_ARGUMENT';
+    case 'commander.invalidArgument':
+      return 'INVALID_ARGUMENT';
+    case 'commander.excessArguments':
+      return 'TOO_MANY_ARGUMENTS';
+    default:
+      return 'BAD_ARGUMENTS';
+  }
+}
+
+/** Commander hands positional arguments over as a string, a string[] (variadic) or undefined. */
+function toStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return [];
+}
+
+function globalsFrom(argv: readonly string[]): GlobalOptions {
+  const end = argv.indexOf('--');
+  const flags = end === -1 ? argv : argv.slice(0, end);
+  return { json: flags.includes('--json'), yes: flags.includes('--yes') || flags.includes('-y'), verbose: flags.includes('--verbose') };
+}
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo(), runtimeHook?: (runtime: CliRuntime) => void): Promise<number> {
+  const runtime = new CliRuntime(globalsFrom(argv), io);
+  runtimeHook?.(runtime);
+  let captured = '';
+  const state: { outcome: CommandOutcome | null } = { outcome: null };
+
+  const program = new Command(PRODUCT.name)
+    .description(`${PRODUCT.productName}: provision AWS Panorama appliances from a USB drive, then sanitize it.`)
+    .version(PRODUCT.version, '-V, --version', 'print the version')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--verbose', 'print more detail on stderr')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => {
+        captured += text;
+      },
+      writeErr: (text) => {
+        captured += text;
+      },
+      outputError: () => {
+        // Errors are reported once, by runtime.fail, in the contract's format.
+      },
+    })
+    .addHelpText(
+      'after',
+      '\nTARGET is a block device path or an image file path.\nExit codes: 0 done, 1 failed, 2 input refused, 3 cancelled or timed out.',
+    );
+
+  for (const spec of COMMANDS) {
+    // addCommand does not pass on exitOverride / configureOutput: copy them so subcommand errors follow the contract too.
+    const command = spec.build(new Command(spec.name).copyInheritedSettings(program).description(spec.summary));
+    command.action(async (...parameters: unknown[]) => {
+      // commander passes: ...positional arguments, options, the command itself.
+      const self = parameters.at(-1) as Command;
+      const options = self.opts<Record<string, unknown>>();
+      const positional = parameters.slice(0, -2).flatMap(toStrings);
+      state.outcome = await spec.action(runtime, positional, options);
+    });
+    program.addCommand(command);
+  }
+
+  try {
+    await program.parseAsync(['node', PRODUCT.name, ...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') {
+        const asked = error.exitCode === 0;
+        if (runtime.globals.json) {
+          if (!asked) return runtime.fail(refused('NO_COMMAND', 'No command was given.', `Run ${PRODUCT.name} --help to see the commands.`));
+          const field = error.code === 'commander.version' ? { version: PRODUCT.version } : { help: captured };
+          return runtime.succeed({ data: field, text: '' });
+        }
+        (asked ? io.stdout : io.stderr)(captured);
+        return asked ? 0 : 2;
+      }
+      const message = error.message.replace(/^error: /, '');
+      return runtime.fail(refused(commanderErrorCode(error), `${message.charAt(0).toUpperCase()}${message.slice(1)}.`.replace(/\.\.$/, '.'), `Run ${PRODUCT.name} --help for usage.`));
+    }
+    return runtime.fail(error);
+  }
+  if (state.outcome === null) return runtime.fail(refused('NO_COMMAND', 'No command was given.', `Run ${PRODUCT.name} --help to see the commands.`));
+  return runtime.succeed(state.outcome);
+}

@@ -1,0 +1,107 @@
+/**
+ * The CLI's conventions, implemented once (DESIGN.md, CLI contract):
+ * - with --json, stdout holds exactly one JSON document: {"ok":true,…} or
+ *   {"ok":false,"error":{"code","message"}}; human text and progress go to stderr;
+ * - typed errors map to exit codes 1 (failed), 2 (refused), 3 (cancelled or timed out);
+ * - destructive commands ask for confirmation naming what they touch, unless --yes;
+ * - Ctrl+C cancels the running work through an AbortSignal.
+ */
+import { createInterface } from 'node:readline/promises';
+import { EXIT_CODES, exitCodeFor, refused, toPanoramaUsbError } from '../core/errors';
+
+export interface GlobalOptions {
+  json: boolean;
+  yes: boolean;
+  verbose: boolean;
+}
+
+export interface CommandOutcome {
+  /** Fields of the JSON document (beside "ok": true). */
+  data: Record<string, unknown>;
+  /** What a person reads on stdout without --json. */
+  text: string;
+}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isInteractive: boolean;
+  ask: (question: string) => Promise<string>;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isInteractive: process.stdin.isTTY && process.stderr.isTTY,
+    ask: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+export class CliRuntime {
+  readonly controller = new AbortController();
+
+  constructor(
+    readonly globals: GlobalOptions,
+    readonly io: CliIo,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Human-facing notes (never on stdout in --json mode, so the JSON stays one document). */
+  note(text: string): void {
+    if (!this.globals.json) this.io.stderr(`${text}\n`);
+  }
+
+  verbose(text: string): void {
+    if (this.globals.verbose) this.io.stderr(`${text}\n`);
+  }
+
+  /**
+   * Asks before destructive work. `subject` names exactly what will be touched
+   * (e.g. "/dev/sdb (SanDisk Ultra, 32 GB)"). Without a terminal and without --yes we refuse
+   * rather than guess.
+   */
+  async confirm(action: string, subject: string, options: { typed?: string } = {}): Promise<void> {
+    if (this.globals.yes) return;
+    if (!this.io.isInteractive) {
+      throw refused('CONFIRMATION_REQUIRED', `${action} ${subject} needs confirmation, and there is no terminal to ask.`, 'Run again with --yes to confirm.');
+    }
+    const expected = options.typed ?? 'yes';
+    const answer = await this.io.ask(`${action} ${subject}? Type "${expected}" to continue: `);
+    if (answer.trim() !== expected) {
+      throw refused('NOT_CONFIRMED', `${action} ${subject} was not confirmed; nothing was changed.`);
+    }
+  }
+
+  /** Prints the outcome per the contract and returns the exit code. */
+  succeed(outcome: CommandOutcome): number {
+    if (this.globals.json) this.io.stdout(`${JSON.stringify({ ok: true, ...outcome.data })}\n`);
+    else if (outcome.text.length > 0) this.io.stdout(outcome.text.endsWith('\n') ? outcome.text : `${outcome.text}\n`);
+    return EXIT_CODES.ok;
+  }
+
+  fail(error: unknown): number {
+    const typed = toPanoramaUsbError(error);
+    const info = typed.toInfo();
+    if (this.globals.json) {
+      this.io.stdout(`${JSON.stringify({ ok: false, error: info })}\n`);
+    } else {
+      this.io.stderr(`error ${info.code}: ${info.message}\n`);
+      if (info.nextStep !== undefined) this.io.stderr(`next step: ${info.nextStep}\n`);
+    }
+    if (this.globals.verbose && typed.cause instanceof Error && typed.cause.stack !== undefined) {
+      this.io.stderr(`${typed.cause.stack}\n`);
+    }
+    return exitCodeFor(typed);
+  }
+}

@@ -1,0 +1,2 @@
+export { getAppInfo, isElevated, type AppInfo, type AppInfoOptions, type Shell } from './info';
+export { PRODUCT } from './product';

@@ -1,0 +1,48 @@
+/**
+ * `npm run preview`: serves the built renderer in any browser with the real core behind it.
+ * Training mode only (simulator, virtual drives) unless started with --allow-real-drives.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createHandlerTable } from './ipc';
+import { startPreviewServer } from './preview/server';
+import { createCoreServices } from './services';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'allow-real-drives': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write('Usage: npm run preview -- [--port N] [--allow-real-drives]\n\nServes the wizard on 127.0.0.1 behind a per-run token. Training mode only unless --allow-real-drives.\n');
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, got ${values.port}`);
+  const allowRealDrives = values['allow-real-drives'];
+  const services = createCoreServices({ shell: 'preview', trainingMode: !allowRealDrives, trainingModeLocked: !allowRealDrives });
+  const server = await startPreviewServer({
+    rendererDir: path.join(__dirname, 'renderer'),
+    bridgeScriptPath: path.join(__dirname, 'preview', 'bridge.js'),
+    services,
+    table: createHandlerTable(services),
+    port,
+  });
+  process.stdout.write(
+    `panorama-usb preview (${allowRealDrives ? 'real drives allowed' : 'Training mode only'})\nOpen: ${server.url}\nPress Ctrl+C to stop.\n`,
+  );
+  const stop = (): void => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`preview failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

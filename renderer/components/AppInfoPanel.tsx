@@ -1,0 +1,51 @@
+import type { AppInfoState } from '../useAppInfo';
+
+const PLATFORM_NAMES: Readonly<Record<string, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
+
+export function AppInfoPanel({ state }: { state: AppInfoState }) {
+  if (state.status === 'loading') {
+    return (
+      <footer className="app-info" aria-label="About this app">
+        <p role="status">Connecting to the app…</p>
+      </footer>
+    );
+  }
+  if (state.status === 'error') {
+    return (
+      <footer className="app-info app-info--error" aria-label="About this app">
+        <p role="alert">
+          <strong>Not connected.</strong> {state.error.message} {state.error.nextStep}
+        </p>
+      </footer>
+    );
+  }
+  const { info } = state;
+  return (
+    <footer className="app-info" aria-label="About this app">
+      <dl data-testid="app-info">
+        <div>
+          <dt>Version</dt>
+          <dd data-testid="app-version">{info.version}</dd>
+        </div>
+        <div>
+          <dt>Platform</dt>
+          <dd data-testid="app-platform">
+            {PLATFORM_NAMES[info.platform] ?? info.platform} ({info.arch})
+          </dd>
+        </div>
+        <div>
+          <dt>Mode</dt>
+          <dd data-testid="app-mode">{info.trainingMode ? 'Training (simulated)' : 'Live'}</dd>
+        </div>
+        <div>
+          <dt>Drive access</dt>
+          <dd data-testid="app-elevated">{info.elevated ? 'Elevated: real drives can be written' : 'Not elevated: image files only'}</dd>
+        </div>
+        <div>
+          <dt>Running in</dt>
+          <dd data-testid="app-shell">{info.shell === 'electron' ? `Desktop app (Electron ${info.versions.electron ?? ''})` : 'Browser preview'}</dd>
+        </div>
+      </dl>
+    </footer>
+  );
+}
