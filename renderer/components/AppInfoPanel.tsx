@@ -39,7 +39,7 @@ export function AppInfoPanel({ state }: { state: AppInfoState }) {
         </div>
         <div>
           <dt>Drive access</dt>
-          <dd data-testid="app-elevated">{info.elevated ? 'Elevated: real drives can be written' : 'Not elevated: image files only'}</dd>
+          <dd data-testid="app-elevated">{info.elevated ? 'Elevated: raw drive access possible' : 'Not elevated: image files only'}</dd>
         </div>
         <div>
           <dt>Running in</dt>

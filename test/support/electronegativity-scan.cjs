@@ -21,12 +21,13 @@ console.log = (...args) => console.error(...args);
 
 const run = require(toolEntry);
 const root = path.resolve(__dirname, '..', '..');
-const folders = ['main', 'preload', 'renderer'];
+// Folders to scan as one app, relative to the repository (default: the app itself).
+const folders = process.argv.length > 2 ? process.argv.slice(2) : ['main', 'preload', 'renderer'];
 
 async function main() {
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'electronegativity-'));
   try {
-    for (const folder of folders) fs.cpSync(path.join(root, folder), path.join(stage, folder), { recursive: true });
+    for (const folder of folders) fs.cpSync(path.join(root, folder), path.join(stage, path.basename(folder)), { recursive: true });
     fs.copyFileSync(path.join(root, 'package.json'), path.join(stage, 'package.json'));
     const electronVersion = require(path.join(root, 'node_modules', 'electron', 'package.json')).version;
     const { issues, errors } = await run({

@@ -1,0 +1,66 @@
+/**
+ * The real app through Playwright's _electron.launch. Runs whenever an Electron binary is
+ * installed; these CI machines cannot download one, so there it is skipped with the reason.
+ */
+import { mkdirSync } from 'node:fs';
+import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import packageJson from '../../package.json';
+import { findElectronBinary } from '../support/electron';
+
+const binary = findElectronBinary();
+const skipReason = 'reason' in binary ? binary.reason : null;
+if (skipReason !== null) console.warn(`Electron end-to-end tests skipped: ${skipReason}.`);
+
+describe.skipIf(skipReason !== null)('the desktop app (Electron)', () => {
+  let app: ElectronApplication;
+  let page: Page;
+
+  beforeAll(async () => {
+    mkdirSync('test/artifacts', { recursive: true });
+    const executablePath = 'path' in binary ? binary.path : '';
+    // As root, Chromium's OS sandbox cannot start; the renderer's sandbox: true web preference is still checked below.
+    const args = process.geteuid?.() === 0 ? ['--no-sandbox', '.'] : ['.'];
+    app = await electron.launch({ executablePath, args, env: { ...process.env, PANORAMA_USB_TRAINING: '1' } });
+    page = await app.firstWindow();
+    await page.getByTestId('app-version').waitFor();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('loads the wizard from app:// and shows app.info over IPC', async () => {
+    expect(page.url()).toBe('app://panorama/index.html');
+    await expect(page.getByTestId('app-version').textContent()).resolves.toBe(packageJson.version);
+    await expect(page.getByTestId('app-shell').textContent()).resolves.toMatch(/^Desktop app \(Electron \d+/);
+    await expect(page.getByTestId('app-mode').textContent()).resolves.toBe('Training (simulated)');
+    await page.screenshot({ path: 'test/artifacts/electron-home.png' });
+  });
+
+  it('runs the page sandboxed, isolated and without Node', async () => {
+    const preferences = await app.evaluate(({ BrowserWindow }) => {
+      const [window] = BrowserWindow.getAllWindows();
+      return window?.webContents.getLastWebPreferences() ?? null;
+    });
+    expect(preferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    const surface = await page.evaluate(() => ({ require: typeof (window as unknown as { require?: unknown }).require, keys: Object.keys(window.provisioner ?? {}).sort() }));
+    expect(surface).toEqual({ require: 'undefined', keys: ['invoke', 'on'] });
+  });
+
+  it('denies new windows, foreign navigation and permission requests', async () => {
+    await expect(page.evaluate(() => window.open('https://example.com') === null)).resolves.toBe(true);
+    expect(app.windows()).toHaveLength(1);
+    await page.evaluate(() => {
+      window.location.href = 'https://example.com/';
+    });
+    await page.waitForTimeout(500);
+    expect(page.url()).toBe('app://panorama/index.html');
+    await expect(page.evaluate(() => Notification.requestPermission())).resolves.toBe('denied');
+  });
+
+  it('sends the CSP header with the page', async () => {
+    const header = await page.evaluate(async () => (await fetch('app://panorama/index.html')).headers.get('content-security-policy'));
+    expect(header).toContain("script-src 'self'");
+  });
+});
