@@ -35,7 +35,7 @@ describe('the handler table', () => {
 
   it('turns errors thrown by core into typed results', async () => {
     const result = await dispatch(createHandlerTable(services()), 'job.cancel', { jobId: '2b1f8b1e-9a51-4c55-bb1e-6f0f6f0f6f0f' });
-    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'JOB_NOT_FOUND' }) });
+    expect(result).toMatchObject({ ok: false, error: { code: 'JOB_NOT_FOUND' } });
   });
 
   it('has exactly one handler per contract channel', () => {
@@ -83,7 +83,7 @@ describe('the IPC sender check', () => {
       handle: (channel: string, listener: Listener) => handlers.set(channel, listener),
       removeHandler: (channel: string) => handlers.delete(channel),
     };
-    const unregister = registerIpcHandlers(ipcMain as unknown as Parameters<typeof registerIpcHandlers>[0], createHandlerTable(services()));
+    const unregister = registerIpcHandlers(ipcMain, createHandlerTable(services()));
     expect([...handlers.keys()].sort()).toEqual(INVOKE_CHANNELS.map((channel) => `${IPC_INVOKE_PREFIX}${channel}`).sort());
 
     const appInfo = handlers.get(`${IPC_INVOKE_PREFIX}app.info`);
