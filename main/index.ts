@@ -13,10 +13,8 @@ const trainingMode = process.argv.includes('--training') || process.env['PANORAM
 app.enableSandbox();
 registerAppScheme();
 
-if (!app.requestSingleInstanceLock()) {
-  // A second instance would race the first for the same drives.
-  app.quit();
-}
+// A second instance would race the first for the same drives: it hands over to the first and quits.
+const isFirstInstance = app.requestSingleInstanceLock();
 
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 
@@ -49,7 +47,11 @@ app.on('second-instance', () => {
 
 app.on('window-all-closed', () => app.quit());
 
-start().catch((error: unknown) => {
-  console.error('panorama-usb failed to start:', error instanceof Error ? error.message : error);
-  app.exit(1);
-});
+if (isFirstInstance) {
+  start().catch((error: unknown) => {
+    console.error('panorama-usb failed to start:', error instanceof Error ? error.message : error);
+    app.exit(1);
+  });
+} else {
+  app.quit();
+}
