@@ -1,0 +1,191 @@
+/**
+ * A block target: one open file descriptor plus its size, over a block device, a loop device or
+ * an image file — one code path for all three, so image files (virtual drives) exercise the
+ * real code. Every later write, verify and wipe goes through it.
+ */
+import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PanoramaUsbError, refused } from '../errors';
+import { classifyIoError, classifyOpenError } from './io-errors';
+
+export const SECTOR_SIZE = 512;
+
+export type TargetKind = 'device' | 'image';
+
+export interface OpenOptions {
+  access: 'read' | 'write';
+  /**
+   * O_EXCL on a Linux block device fails with EBUSY while it is mounted or exclusively open
+   * elsewhere, and keeps others from mounting it while we write.
+   */
+  exclusive?: boolean;
+  /** Size reported by the drive list, for platforms where we cannot ask the kernel. */
+  knownSize?: number;
+}
+
+const readAsync = promisify(fs.read);
+const writeAsync = promisify(fs.write);
+const fsyncAsync = promisify(fs.fsync);
+
+/** The kernel's idea of a block device's size: fstat says 0 for block devices. */
+async function blockDeviceSize(devicePath: string, knownSize: number | undefined): Promise<number> {
+  if (process.platform === 'linux') {
+    const name = path.basename(fs.realpathSync(devicePath));
+    const sectors = Number((await readFile(`/sys/class/block/${name}/size`, 'utf8')).trim());
+    // /sys reports 512-byte units whatever the device's logical sector size.
+    return sectors * 512;
+  }
+  if (knownSize !== undefined && knownSize > 0) return knownSize;
+  throw refused('SIZE_UNKNOWN', `The size of ${devicePath} could not be read on this platform.`, 'Choose the drive from `panorama-usb drives` so its size is known.');
+}
+
+async function blockDeviceReadOnly(devicePath: string): Promise<boolean> {
+  if (process.platform !== 'linux') return false;
+  const name = path.basename(fs.realpathSync(devicePath));
+  try {
+    return (await readFile(`/sys/class/block/${name}/ro`, 'utf8')).trim() === '1';
+  } catch {
+    return false;
+  }
+}
+
+export class BlockTarget {
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    readonly kind: TargetKind,
+    readonly size: number,
+    readonly fd: number,
+    readonly writable: boolean,
+  ) {}
+
+  static async open(targetPath: string, options: OpenOptions): Promise<BlockTarget> {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(targetPath);
+    } catch (error) {
+      throw classifyOpenError(error, targetPath);
+    }
+    const kind: TargetKind | null = stat.isBlockDevice() ? 'device' : stat.isFile() ? 'image' : null;
+    if (kind === null) {
+      throw refused('NOT_A_DRIVE_OR_IMAGE', `${targetPath} is neither a drive nor an image file.`, 'Give a block device such as /dev/sdb, or an image file.');
+    }
+    const write = options.access === 'write';
+    let deviceSize = 0;
+    if (kind === 'device') {
+      try {
+        deviceSize = await blockDeviceSize(targetPath, options.knownSize);
+      } catch (error) {
+        throw error instanceof PanoramaUsbError ? error : classifyOpenError(error, targetPath);
+      }
+      // Checked before read-only: an empty reader or a detached loop may also claim to be read-only.
+      if (deviceSize === 0) {
+        throw refused('NO_MEDIUM', `${targetPath} has no medium: an empty card reader, or a device that was detached.`, 'Insert the card or plug the drive back in, then choose it again.');
+      }
+    }
+    if (write && kind === 'device' && (await blockDeviceReadOnly(targetPath))) {
+      throw refused('TARGET_READ_ONLY', `${targetPath} is read-only.`, 'Slide the write-protect switch off (SD cards) or use another drive.');
+    }
+    let flags = write ? fs.constants.O_RDWR : fs.constants.O_RDONLY;
+    if (write && options.exclusive === true && kind === 'device' && process.platform === 'linux') flags |= fs.constants.O_EXCL;
+    let fd: number;
+    try {
+      fd = fs.openSync(targetPath, flags);
+    } catch (error) {
+      throw classifyOpenError(error, targetPath);
+    }
+    const size = kind === 'device' ? deviceSize : fs.fstatSync(fd).size;
+    return new BlockTarget(targetPath, kind, size, fd, write);
+  }
+
+  get sectors(): number {
+    return Math.floor(this.size / SECTOR_SIZE);
+  }
+
+  private checkRange(position: number, length: number): void {
+    // Both are programming errors, never user input: fail loudly.
+    if (this.closed) throw new Error(`${this.path} is closed`);
+    if (position < 0 || length < 0 || position + length > this.size) {
+      throw new RangeError(`I/O outside ${this.path}: ${position}+${length} > ${this.size}`);
+    }
+  }
+
+  /** Synchronous positioned read of exactly `length` bytes (FatFs's disk callbacks are synchronous). */
+  readSync(buffer: Uint8Array, offset: number, length: number, position: number): void {
+    this.checkRange(position, length);
+    let done = 0;
+    try {
+      while (done < length) {
+        const n = fs.readSync(this.fd, buffer, offset + done, length - done, position + done);
+        if (n === 0) throw Object.assign(new Error(`unexpected end of ${this.path}`), { code: 'EIO' });
+        done += n;
+      }
+    } catch (error) {
+      throw classifyIoError(error, this.path, this.kind, this.size);
+    }
+  }
+
+  writeSync(buffer: Uint8Array, offset: number, length: number, position: number): void {
+    this.checkRange(position, length);
+    let done = 0;
+    try {
+      while (done < length) done += fs.writeSync(this.fd, buffer, offset + done, length - done, position + done);
+    } catch (error) {
+      throw classifyIoError(error, this.path, this.kind, this.size);
+    }
+  }
+
+  /** Asynchronous positioned read: the libuv thread pool does the I/O, the event loop stays free. */
+  async read(buffer: Uint8Array, position: number): Promise<void> {
+    this.checkRange(position, buffer.length);
+    let done = 0;
+    try {
+      while (done < buffer.length) {
+        const { bytesRead } = await readAsync(this.fd, buffer, done, buffer.length - done, position + done);
+        if (bytesRead === 0) throw Object.assign(new Error(`unexpected end of ${this.path}`), { code: 'EIO' });
+        done += bytesRead;
+      }
+    } catch (error) {
+      throw classifyIoError(error, this.path, this.kind, this.size);
+    }
+  }
+
+  async write(buffer: Uint8Array, position: number): Promise<void> {
+    this.checkRange(position, buffer.length);
+    let done = 0;
+    try {
+      while (done < buffer.length) {
+        const { bytesWritten } = await writeAsync(this.fd, buffer, done, buffer.length - done, position + done);
+        done += bytesWritten;
+      }
+    } catch (error) {
+      throw classifyIoError(error, this.path, this.kind, this.size);
+    }
+  }
+
+  /** Flush to stable storage: the data is on the drive, not in a cache, when this returns. */
+  async flush(): Promise<void> {
+    try {
+      await fsyncAsync(this.fd);
+    } catch (error) {
+      throw classifyIoError(error, this.path, this.kind, this.size);
+    }
+  }
+
+  flushSync(): void {
+    try {
+      fs.fsyncSync(this.fd);
+    } catch (error) {
+      throw classifyIoError(error, this.path, this.kind, this.size);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    fs.closeSync(this.fd);
+  }
+}

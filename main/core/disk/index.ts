@@ -1,0 +1,10 @@
+export { BlockTarget, SECTOR_SIZE, type OpenOptions, type TargetKind } from './block-target';
+export { fat32ClusterSize } from './cluster-size';
+export { FatVolume, fatTypeOf, type FatEntry, type FatType, type VolumeInfo } from './fat-volume';
+export type { VolumeWindow } from './fatfs-disk';
+export { formatTarget, MIN_FORMAT_BYTES, type FormatResult } from './format';
+export { classifyIoError, classifyOpenError, unplugged } from './io-errors';
+export { DEFAULT_LABEL, normalizeLabel } from './label';
+export { buildMbr, parseLayout, looksLikeFatBootSector, PARTITION_START_LBA, type DiskLayout, type MbrPartition } from './mbr';
+export { hashFileOnVolume, sha256, verifyFileOnVolume } from './verify';
+export { locateFatVolume, openVolume, readLayout, withVolume } from './volume';
