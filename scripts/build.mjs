@@ -27,6 +27,7 @@ await Promise.all([
   esbuild({ ...node, entryPoints: ['main/index.ts'], outfile: 'dist/main/index.cjs', external: ['electron'] }),
   esbuild({ ...node, entryPoints: ['main/cli.ts'], outfile: 'dist/cli.cjs' }),
   esbuild({ ...node, entryPoints: ['main/preview.ts'], outfile: 'dist/preview.cjs' }),
+  esbuild({ ...node, entryPoints: ['bench/index.ts'], outfile: 'dist/bench.cjs' }),
   // The sandboxed preload may only require('electron'): everything else is bundled in.
   esbuild({ ...node, packages: undefined, target: 'chrome130', entryPoints: ['preload/index.ts'], outfile: 'dist/preload/index.cjs', external: ['electron'] }),
   // The preview's bridge runs in the page, like the preload but over HTTP.

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PRODUCT, getAppInfo } from '../core/app';
 import { notAvailableYet, refused } from '../core/errors';
+import { drivesCommand, filesCommand, formatCommand } from './commands/drives';
 import { CliRuntime, processIo, type CliIo, type CommandOutcome, type GlobalOptions } from './runtime';
 
 type Action = (runtime: CliRuntime, args: string[], options: Record<string, unknown>) => Promise<CommandOutcome>;
@@ -34,15 +35,15 @@ interface CommandSpec {
 
 const COMMANDS: readonly CommandSpec[] = [
   { name: 'info', summary: 'show the version, platform and whether raw drive access is possible', build: (c) => c, action: infoAction },
-  { name: 'drives', summary: 'list drives and whether each can be used', build: (c) => c.option('--all', 'also show refused drives with the reason'), action: pending('drives') },
+  { name: 'drives', summary: 'list drives and whether each can be used', build: (c) => c.option('--all', 'also show refused drives with the reason'), action: drivesCommand },
   { name: 'inspect', summary: 'inspect a configuration archive in memory', build: (c) => c.argument('<archive>', 'certificates-omni_<name>.zip'), action: pending('inspect') },
   {
     name: 'format',
     summary: 'write an MBR and a FAT32 volume to a drive or image',
     build: (c) => c.argument('<target>', 'block device or image file').option('--label <name>', 'volume label', 'PANORAMA'),
-    action: pending('format'),
+    action: formatCommand,
   },
-  { name: 'files', summary: "list the files on the drive's FAT32 volume", build: (c) => c.argument('<target>', 'block device or image file'), action: pending('files') },
+  { name: 'files', summary: "list the files on the drive's FAT32 volume", build: (c) => c.argument('<target>', 'block device or image file'), action: filesCommand },
   {
     name: 'write',
     summary: 'format if needed, write the archive to the root, verify',

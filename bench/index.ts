@@ -1,0 +1,12 @@
+/** `npm run bench`: performance goals as ratios measured side by side in one run. */
+import { benchDisk } from './disk';
+
+async function main(): Promise<void> {
+  console.log(`panorama-usb benchmarks — ${new Date().toISOString()} — node ${process.version}, ${process.platform}`);
+  await benchDisk();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,111 @@
+import { refused } from '../errors';
+import { busLabel, formatSize } from './format';
+import { isSystemMountpoint, unmountHint } from './mountpoints';
+import type { Drive, DriveAssessment, Reason } from './types';
+
+/** The appliance needs at least 1 GB (decimal, as drive labels count). */
+export const MIN_DRIVE_BYTES = 1_000_000_000;
+/** 1–32 GB drives are known to work with the appliance; above 32 GiB we warn. */
+export const KNOWN_GOOD_MAX_BYTES = 32 * 1024 ** 3;
+
+function isTrainingDrive(drive: Drive): boolean {
+  return drive.kind === 'loop' || drive.kind === 'image';
+}
+
+function systemReason(drive: Drive): Reason | null {
+  const systemMounts = drive.mountpoints.filter((mountpoint) => isSystemMountpoint(mountpoint));
+  if (systemMounts.length > 0) {
+    return { code: 'SYSTEM_DRIVE', message: `it holds the running system (${systemMounts.join(', ')}): choose a removable USB drive instead` };
+  }
+  if (drive.system) {
+    return { code: 'SYSTEM_DRIVE', message: 'it is an internal, non-removable drive, which is treated as a system drive: choose a removable USB drive instead' };
+  }
+  return null;
+}
+
+function readOnlyReason(drive: Drive): Reason {
+  if (drive.kind === 'image') return { code: 'READ_ONLY', message: `the image file is not writable: allow writing (chmod u+w ${drive.path}) or choose another file` };
+  if (drive.kind === 'loop') return { code: 'READ_ONLY', message: `it is a read-only loop device: detach it (losetup -d ${drive.path}) and attach the image again without -r` };
+  return { code: 'READ_ONLY', message: 'it is write-protected: on an SD card, slide the lock switch away from LOCK and insert it again; otherwise choose another drive' };
+}
+
+function tooSmallReason(drive: Drive): Reason | null {
+  if (drive.size === null) {
+    const message = drive.kind === 'card' || drive.kind === 'usb'
+      ? 'its size is unknown (an empty card reader, or no medium inserted): insert a card of 1 GB or more, or choose another drive'
+      : 'its size is unknown, so it cannot be checked against the 1 GB the appliance needs: choose another drive';
+    return { code: 'TOO_SMALL', message };
+  }
+  if (drive.size >= MIN_DRIVE_BYTES) return null;
+  const fix = drive.kind === 'image'
+    ? `make the image at least 1 GB (truncate -s 2G ${drive.path})`
+    : drive.kind === 'loop'
+      ? 'attach an image of at least 1 GB instead (truncate -s 2G FILE, then losetup -f --show FILE)'
+      : 'use a drive of 1 GB or more';
+  return { code: 'TOO_SMALL', message: `it holds ${formatSize(drive.size)}, less than the 1 GB the appliance needs: ${fix}` };
+}
+
+function mountedReason(drive: Drive, isSystem: boolean): Reason | null {
+  // A system drive is refused for that; telling someone to unmount its other volumes would mislead.
+  if (isSystem) return null;
+  const mounts = drive.mountpoints.filter((mountpoint) => !isSystemMountpoint(mountpoint));
+  if (mounts.length === 0) return null;
+  const where = mounts.join(', ');
+  if (drive.kind === 'loop') return { code: 'MOUNTED', message: `it is mounted at ${where}: unmount it (${unmountHint(drive.path, mounts)}) before using it` };
+  return { code: 'MOUNTED', message: `it is mounted at ${where}: unmount it (${unmountHint(drive.path, mounts)}) but leave the drive plugged in` };
+}
+
+function notUsbReason(drive: Drive): Reason | null {
+  if (isTrainingDrive(drive) || drive.bus === 'USB') return null;
+  if (drive.kind === 'card') {
+    return { code: 'NOT_USB', message: 'it is a card in a built-in reader, not a USB drive: the appliance reads USB drives, so it will need a USB card reader' };
+  }
+  const connection = drive.bus === null ? 'an unknown connection' : busLabel(drive.bus);
+  return { code: 'NOT_USB', message: `it is connected over ${connection}, not USB: the appliance reads USB drives, so make sure this is the drive you will plug into it` };
+}
+
+/** Every reason a drive cannot be used (refusals) or might disappoint (warnings). */
+export function assessDrive(drive: Drive): DriveAssessment {
+  const refusals: Reason[] = [];
+  const warnings: Reason[] = [];
+  const system = systemReason(drive);
+  if (system !== null) refusals.push(system);
+  if (drive.virtual && !isTrainingDrive(drive)) {
+    refusals.push({ code: 'VIRTUAL_DEVICE', message: 'it is a virtual device (such as zram, a RAM-backed swap device), not a drive: choose a USB drive, or an image file or loop device for training' });
+  }
+  if (drive.readOnly) refusals.push(readOnlyReason(drive));
+  const tooSmall = tooSmallReason(drive);
+  if (tooSmall !== null) refusals.push(tooSmall);
+  const mounted = mountedReason(drive, system !== null);
+  if (mounted !== null) refusals.push(mounted);
+
+  // Warnings help choose between drives that could be used; on a system or virtual device they are noise.
+  const unusableAnyway = refusals.some((reason) => reason.code === 'SYSTEM_DRIVE' || reason.code === 'VIRTUAL_DEVICE');
+  if (unusableAnyway) return { drive, eligible: false, refusals, warnings };
+  if (drive.size !== null && drive.size > KNOWN_GOOD_MAX_BYTES) {
+    warnings.push({ code: 'LARGE_DRIVE', message: `it holds ${formatSize(drive.size)}: 1–32 GB drives are known to work with the appliance; a larger one may not be read` });
+  }
+  const notUsb = notUsbReason(drive);
+  if (notUsb !== null) warnings.push(notUsb);
+  return { drive, eligible: refusals.length === 0, refusals, warnings };
+}
+
+const NEXT_STEPS: Readonly<Record<string, string>> = {
+  TARGET_TOO_SMALL: 'Use a drive (or an image file) of at least 1 GB.',
+  TARGET_READ_ONLY: 'Remove the write protection, or choose another drive.',
+  DRIVE_INELIGIBLE: 'Choose another drive: the drive list shows why each drive can or cannot be used.',
+};
+
+/**
+ * The assessment of a drive that may be written, or a refusal naming the drive and every reason.
+ * A drive refused only for its size or only for write protection gets the CLI contract's
+ * specific codes (TARGET_TOO_SMALL, TARGET_READ_ONLY) so scripts can tell those apart.
+ */
+export function requireEligible(drive: Drive): DriveAssessment {
+  const assessment = assessDrive(drive);
+  if (assessment.eligible) return assessment;
+  const codes = assessment.refusals.map((reason) => reason.code);
+  const code = codes.length === 1 && codes[0] === 'TOO_SMALL' ? 'TARGET_TOO_SMALL' : codes.length === 1 && codes[0] === 'READ_ONLY' ? 'TARGET_READ_ONLY' : 'DRIVE_INELIGIBLE';
+  const reasons = assessment.refusals.map((reason) => reason.message).join('; ');
+  throw refused(code, `${drive.path} (${drive.description}) cannot be used: ${reasons}.`, NEXT_STEPS[code]);
+}

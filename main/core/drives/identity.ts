@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { PanoramaUsbError, failed, refused } from '../errors';
+import { busLabel, driveName, formatSize } from './format';
+import { resolveTarget } from './list';
+import type { Drive } from './types';
+
+/**
+ * What makes a drive the one the user chose. Re-read before anything destructive: a card swapped
+ * in its reader, a stick replaced at the same /dev path or an image file replaced at the same
+ * path all look the same by name, and differ here.
+ */
+export interface DriveIdentity {
+  path: string;
+  realPath: string;
+  size: number | null;
+  vendor: string | null;
+  model: string | null;
+  serial: string | null;
+  description: string;
+  /** dev:ino for image files (a replaced file has a new inode); null for devices. */
+  fileId: string | null;
+  /** SHA-256 of the first 34 sectors: the MBR plus the GPT header and its partition entries. */
+  partitionTableSha256: string;
+}
+
+/** 34 sectors of 512 bytes: LBA 0 (MBR), LBA 1 (GPT header), LBA 2–33 (128 GPT entries). */
+export const IDENTITY_BYTES = 34 * 512;
+
+const FIELD_NAMES: Readonly<Record<Exclude<keyof DriveIdentity, 'path' | 'description'>, string>> = {
+  realPath: 'what the path points to',
+  size: 'size',
+  vendor: 'vendor',
+  model: 'model',
+  serial: 'serial number',
+  fileId: 'file replaced by another',
+  partitionTableSha256: 'partition table',
+};
+
+function errorCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+async function hashLeadingSectors(drivePath: string): Promise<string> {
+  let handle: FileHandle;
+  try {
+    handle = await open(drivePath, 'r');
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') throw refused('TARGET_NOT_FOUND', `${drivePath} does not exist.`, 'Check that the drive is plugged in, then choose it again.');
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw failed('DRIVE_NOT_READABLE', `${drivePath} cannot be read: permission denied.`, 'Run panorama-usb with administrator rights (sudo) to use a real drive, or use an image file.', error);
+    }
+    throw failed('DRIVE_NOT_READABLE', `${drivePath} cannot be read (${code ?? 'unknown error'}).`, 'Check that the drive is plugged in and working, then try again.', error);
+  }
+  try {
+    const buffer = Buffer.alloc(IDENTITY_BYTES);
+    let filled = 0;
+    // Short reads are allowed; a file shorter than 34 sectors hashes what it has.
+    while (filled < IDENTITY_BYTES) {
+      const { bytesRead } = await handle.read(buffer, filled, IDENTITY_BYTES - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return createHash('sha256').update(buffer.subarray(0, filled)).digest('hex');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads the drive's identity. Opens the drive read-only: taking an identity never changes anything. */
+export async function takeIdentity(drive: Drive): Promise<DriveIdentity> {
+  const realPath = await realpath(drive.path).catch(() => drive.path);
+  let fileId: string | null = null;
+  if (drive.kind === 'image') {
+    const stats = await stat(drive.path, { bigint: true });
+    fileId = `${stats.dev.toString()}:${stats.ino.toString()}`;
+  }
+  return {
+    path: drive.path,
+    realPath,
+    size: drive.size,
+    vendor: drive.vendor,
+    model: drive.model,
+    serial: drive.serial,
+    description: drive.description,
+    fileId,
+    partitionTableSha256: await hashLeadingSectors(drive.path),
+  };
+}
+
+function changedFields(before: DriveIdentity, after: DriveIdentity): string[] {
+  return (Object.keys(FIELD_NAMES) as (keyof typeof FIELD_NAMES)[]).filter((field) => before[field] !== after[field]).map((field) => FIELD_NAMES[field]);
+}
+
+/**
+ * Checks that the drive at chosen.path is still the one that was chosen and returns its fresh
+ * identity; otherwise refuses with DRIVE_CHANGED. Call it right before each destructive step,
+ * and take a new identity after our own writes (they change the partition table).
+ */
+export async function assertSameDrive(chosen: DriveIdentity): Promise<DriveIdentity> {
+  let current: DriveIdentity;
+  try {
+    current = await takeIdentity(await resolveTarget(chosen.path));
+  } catch (error) {
+    if (error instanceof PanoramaUsbError && error.code === 'TARGET_NOT_FOUND') {
+      throw refused('DRIVE_CHANGED', `${chosen.path} is no longer there: nothing was written.`, 'Plug the drive in again, then choose it again.');
+    }
+    if (error instanceof PanoramaUsbError && error.outcome === 'refused') {
+      throw refused('DRIVE_CHANGED', `${chosen.path} is no longer there as a usable drive (${error.message.replace(/\.$/, '')}): nothing was written.`, 'Choose the drive again.');
+    }
+    throw error;
+  }
+  const changed = changedFields(chosen, current);
+  if (changed.length > 0) {
+    throw refused('DRIVE_CHANGED', `${chosen.path} changed since it was chosen (${changed.join(', ')}): nothing was written.`, 'Choose the drive again.');
+  }
+  return current;
+}
+
+/** For confirmation prompts: "/dev/sdb (SanDisk Ultra, 32.0 GB, USB)". */
+export function describeDrive(drive: Drive): string {
+  const parts = [driveName(drive), drive.size === null ? 'size unknown' : formatSize(drive.size)];
+  if (drive.kind !== 'loop' && drive.kind !== 'image' && drive.bus !== null) parts.push(busLabel(drive.bus));
+  return `${drive.path} (${parts.join(', ')})`;
+}

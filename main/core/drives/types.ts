@@ -1,0 +1,42 @@
+/**
+ * What the rest of the app knows about a drive: one shape for real drives (from drivelist),
+ * loop devices (from lsblk) and image files, so every rule and prompt treats them alike.
+ */
+export type DriveKind = 'usb' | 'card' | 'internal' | 'loop' | 'image' | 'virtual' | 'unknown';
+
+export interface Drive {
+  /** /dev/sdb, /dev/loop3, or an absolute image-file path. */
+  path: string;
+  kind: DriveKind;
+  /** For people: "SanDisk Ultra (USB)", "loop device on /srv/x.img", "image file x.img". */
+  description: string;
+  /** Bytes; null when unknown (an empty card reader reports no size). */
+  size: number | null;
+  vendor: string | null;
+  model: string | null;
+  serial: string | null;
+  /** Upper-case lsblk TRAN ('USB', 'SATA', 'NVME', 'MMC'…), null when unknown. */
+  bus: string | null;
+  removable: boolean;
+  readOnly: boolean;
+  system: boolean;
+  virtual: boolean;
+  /** Every place the drive or one of its partitions is mounted, including "[SWAP]". */
+  mountpoints: string[];
+  partitionTableType: 'mbr' | 'gpt' | null;
+  /** Loop devices only: the file the loop device reads and writes. */
+  backingFile: string | null;
+}
+
+/** code is UPPER_SNAKE_CASE (scripts match on it); message says what is wrong and what to do. */
+export interface Reason {
+  code: string;
+  message: string;
+}
+
+export interface DriveAssessment {
+  drive: Drive;
+  eligible: boolean;
+  refusals: Reason[];
+  warnings: Reason[];
+}
