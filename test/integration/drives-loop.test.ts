@@ -3,44 +3,26 @@
  * like the rules say, and the identity check must notice a write to the device itself.
  * Skipped with a printed reason when not root or when losetup cannot attach.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSameDrive, assessDrive, describeDrive, listDrives, requireEligible, resolveTarget, takeIdentity, type Drive } from '../../main/core/drives';
-import { PanoramaUsbError } from '../../main/core/errors';
+import { expectRefusal } from '../support/refusal';
+import { mustRun as mustRunTool, tool, type ToolRun } from '../support/tools';
 
 const GiB = 1024 ** 3;
 
-/** The typed error a promise or a call ends with; fails the test if it succeeds. */
-async function refusal(promise: Promise<unknown>): Promise<PanoramaUsbError> {
+function run(command: string, args: readonly string[]): ToolRun {
   try {
-    await promise;
+    return tool(command, args);
   } catch (error) {
-    if (error instanceof PanoramaUsbError) return error;
-    throw error;
+    return { status: null, stdout: '', stderr: error instanceof Error ? error.message : String(error) };
   }
-  throw new Error('expected a refusal, but it succeeded');
 }
 
-async function expectRefusal(promise: Promise<unknown>, fields: Partial<Record<'code' | 'outcome' | 'message' | 'nextStep', string>>, messagePart?: string): Promise<void> {
-  const error = await refusal(promise);
-  expect(error).toMatchObject(fields);
-  if (messagePart !== undefined) expect(error.message).toContain(messagePart);
-}
-
-function run(command: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
-  return { status: result.error === undefined ? result.status : null, stdout: result.stdout, stderr: result.error?.message ?? result.stderr };
-}
-
-function mustRun(command: string, args: readonly string[]): string {
-  const result = run(command, args);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
-  return result.stdout.trim();
-}
+const mustRun = (command: string, args: readonly string[]): string => mustRunTool(command, args).trim();
 
 function skipReason(): string | null {
   if (process.platform !== 'linux') return 'loop devices are Linux only';

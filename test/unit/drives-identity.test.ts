@@ -20,28 +20,11 @@ import {
   takeIdentity,
   type DriveIdentity,
 } from '../../main/core/drives';
-import { PanoramaUsbError } from '../../main/core/errors';
+import { expectRefusal, refusal } from '../support/refusal';
 
 const GiB = 1024 ** 3;
 const root = mkdtempSync(path.join(tmpdir(), 'drives-identity-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** The typed error a promise or a call ends with; fails the test if it succeeds. */
-async function refusal(promise: Promise<unknown>): Promise<PanoramaUsbError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PanoramaUsbError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal, but it succeeded');
-}
-
-async function expectRefusal(promise: Promise<unknown>, fields: Partial<Record<'code' | 'outcome' | 'message' | 'nextStep', string>>, messagePart?: string): Promise<void> {
-  const error = await refusal(promise);
-  expect(error).toMatchObject(fields);
-  if (messagePart !== undefined) expect(error.message).toContain(messagePart);
-}
 
 let counter = 0;
 /** A fresh sparse image: truncate allocates nothing, so 2 GiB costs no disk space. */

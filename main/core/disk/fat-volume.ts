@@ -180,12 +180,8 @@ export class FatVolume {
 
   /** Reads a whole file. The bytes also pass through FatFs's memory, which close() wipes. */
   readFile(filePath: string): Buffer {
-    this.ensureOpen();
-    const { F, ff } = this;
-    const fp = ff.malloc(F.sizeof_FIL);
-    const counter = ff.malloc(4);
-    const chunk = ff.malloc(CHUNK);
-    try {
+    return this.withFileBuffers((fp, counter, chunk) => {
+      const { F, ff } = this;
       this.check(ff.f_open(fp, filePath, F.FA_READ), `open ${filePath}`);
       const size = ff.f_size(fp) >>> 0;
       const out = Buffer.alloc(size);
@@ -199,22 +195,13 @@ export class FatVolume {
       }
       this.check(ff.f_close(fp), `close ${filePath}`);
       return out;
-    } finally {
-      ff.HEAPU8.fill(0, chunk, chunk + CHUNK);
-      ff.free(chunk);
-      ff.free(counter);
-      ff.free(fp);
-    }
+    });
   }
 
   /** Creates or replaces a file with exactly these bytes, then syncs it to the drive. */
   writeFile(filePath: string, data: Uint8Array): void {
-    this.ensureOpen();
-    const { F, ff } = this;
-    const fp = ff.malloc(F.sizeof_FIL);
-    const counter = ff.malloc(4);
-    const chunk = ff.malloc(CHUNK);
-    try {
+    this.withFileBuffers((fp, counter, chunk) => {
+      const { F, ff } = this;
       this.check(ff.f_open(fp, filePath, F.FA_WRITE | F.FA_CREATE_ALWAYS), `create ${filePath}`);
       for (let offset = 0; offset < data.length; offset += CHUNK) {
         const part = data.subarray(offset, offset + CHUNK);
@@ -226,6 +213,18 @@ export class FatVolume {
         }
       }
       this.check(ff.f_close(fp), `close ${filePath}`);
+    });
+  }
+
+  /** A file object, a byte counter and a transfer buffer in FatFs's memory; the buffer is zeroed after use. */
+  private withFileBuffers<T>(work: (fp: number, counter: number, chunk: number) => T): T {
+    this.ensureOpen();
+    const { F, ff } = this;
+    const fp = ff.malloc(F.sizeof_FIL);
+    const counter = ff.malloc(4);
+    const chunk = ff.malloc(CHUNK);
+    try {
+      return work(fp, counter, chunk);
     } finally {
       ff.HEAPU8.fill(0, chunk, chunk + CHUNK);
       ff.free(chunk);
