@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PRODUCT, getAppInfo } from '../core/app';
 import { notAvailableYet, refused } from '../core/errors';
+import { inspectCommand, writeCommand } from './commands/archive';
 import { drivesCommand, filesCommand, formatCommand } from './commands/drives';
 import { CliRuntime, processIo, type CliIo, type CommandOutcome, type GlobalOptions } from './runtime';
 
@@ -36,7 +37,7 @@ interface CommandSpec {
 const COMMANDS: readonly CommandSpec[] = [
   { name: 'info', summary: 'show the version, platform and whether raw drive access is possible', build: (c) => c, action: infoAction },
   { name: 'drives', summary: 'list drives and whether each can be used', build: (c) => c.option('--all', 'also show refused drives with the reason'), action: drivesCommand },
-  { name: 'inspect', summary: 'inspect a configuration archive in memory', build: (c) => c.argument('<archive>', 'certificates-omni_<name>.zip'), action: pending('inspect') },
+  { name: 'inspect', summary: 'inspect a configuration archive in memory', build: (c) => c.argument('<archive>', 'certificates-omni_<name>.zip'), action: inspectCommand },
   {
     name: 'format',
     summary: 'write an MBR and a FAT32 volume to a drive or image',
@@ -47,8 +48,8 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'write',
     summary: 'format if needed, write the archive to the root, verify',
-    build: (c) => c.argument('<archive>').argument('<target>').option('--no-format', 'keep the existing FAT32 volume'),
-    action: pending('write'),
+    build: (c) => c.argument('<archive>', 'certificates-omni_<name>.zip').argument('<target>', 'block device or image file').option('--no-format', 'keep the existing FAT32 volume'),
+    action: writeCommand,
   },
   {
     name: 'provision',

@@ -9,3 +9,4 @@ export { IDENTITY_BYTES, assertSameDrive, describeDrive, takeIdentity, type Driv
 export { detailsFromLsblk, drivesFromLsblk, fromDrivelist, loopDevicesFromLsblk, type DriveDetails, type SysfsFacts } from './normalize';
 export { formatSize } from './format';
 export { isSystemMountpoint } from './mountpoints';
+export { ejectDrive, type EjectResult } from './eject';
