@@ -1,9 +1,11 @@
 /** `npm run bench`: performance goals as ratios measured side by side in one run. */
+import { benchArchive } from './archive';
 import { benchDisk } from './disk';
 
 async function main(): Promise<void> {
   console.log(`panorama-usb benchmarks — ${new Date().toISOString()} — node ${process.version}, ${process.platform}`);
   await benchDisk();
+  await benchArchive();
 }
 
 main().catch((error: unknown) => {

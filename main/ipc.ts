@@ -19,6 +19,7 @@ import {
   type ResponseOf,
   type Result,
 } from '../preload/contract';
+import { inspectArchiveFile, startArchiveWrite } from './core/archive';
 import { refused, toPanoramaUsbError } from './core/errors';
 import type { CoreServices } from './services';
 
@@ -31,6 +32,14 @@ export function createHandlerTable(services: CoreServices): HandlerTable {
     'job.cancel': ({ jobId }) => {
       services.jobs.cancel(jobId);
       return { cancelling: true as const };
+    },
+    'drives.list': ({ all }) => services.listDrives(all),
+    'archive.inspect': ({ path }) => inspectArchiveFile(path),
+    'archive.write': async (request) => {
+      const { jobId, result } = await startArchiveWrite(services.jobs, { ...request, ...services.writableKinds() });
+      // The outcome reaches the page as a job.ended event; here it only must not go unhandled.
+      result.catch(() => undefined);
+      return { jobId };
     },
   };
 }

@@ -2,7 +2,7 @@
  * The channel names of the contract, kept free of zod so the sandboxed preload stays small.
  * contract.ts re-exports them and fails to compile unless its schemas cover exactly these names.
  */
-export const INVOKE_CHANNELS = ['app.info', 'job.cancel'] as const;
+export const INVOKE_CHANNELS = ['app.info', 'job.cancel', 'drives.list', 'archive.inspect', 'archive.write'] as const;
 export const EVENT_CHANNELS = ['job.progress', 'job.ended'] as const;
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];

@@ -55,18 +55,107 @@ export const JobProgressSchema = z.object({
 export type JobProgress = z.infer<typeof JobProgressSchema>;
 
 export const JobEndSchema = z.discriminatedUnion('outcome', [
-  z.object({ jobId: z.string(), kind: z.string(), outcome: z.literal('succeeded') }),
+  // The job's result: for kind "write", a WriteResult.
+  z.object({ jobId: z.string(), kind: z.string(), outcome: z.literal('succeeded'), result: z.unknown() }),
   z.object({ jobId: z.string(), kind: z.string(), outcome: z.enum(['failed', 'cancelled']), error: ErrorInfoSchema }),
 ]);
 export type JobEnd = z.infer<typeof JobEndSchema>;
 
 const JobIdSchema = z.uuid();
 
+const ReasonSchema = z.object({ code: z.string(), message: z.string() });
+
+export const DriveSchema = z.object({
+  path: z.string(),
+  kind: z.enum(['usb', 'card', 'internal', 'loop', 'image', 'virtual', 'unknown']),
+  description: z.string(),
+  size: z.number().nullable(),
+  vendor: z.string().nullable(),
+  model: z.string().nullable(),
+  serial: z.string().nullable(),
+  bus: z.string().nullable(),
+  removable: z.boolean(),
+  readOnly: z.boolean(),
+  system: z.boolean(),
+  virtual: z.boolean(),
+  mountpoints: z.array(z.string()),
+  partitionTableType: z.enum(['mbr', 'gpt']).nullable(),
+  backingFile: z.string().nullable(),
+});
+
+export const DriveAssessmentSchema = z.object({ drive: DriveSchema, eligible: z.boolean(), refusals: z.array(ReasonSchema), warnings: z.array(ReasonSchema) });
+export type DriveAssessment = z.infer<typeof DriveAssessmentSchema>;
+
+const NetworkSummarySchema = z.object({
+  ports: z.array(
+    z.object({
+      port: z.enum(['Ethernet0', 'Ethernet1']),
+      mode: z.enum(['dhcp', 'static', 'unknown']),
+      ipAddress: z.string().nullable(),
+      mask: z.string().nullable(),
+      gateway: z.string().nullable(),
+      dns: z.array(z.string()),
+      text: z.string(),
+    }),
+  ),
+  ntpServers: z.array(z.string()),
+  text: z.string(),
+});
+
+export const ArchiveReportSchema = z.object({
+  fileName: z.string(),
+  deviceName: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  entries: z.array(z.object({ name: z.string(), size: z.number(), compressedSize: z.number(), kind: z.enum(['network', 'certificate', 'private-key', 'directory', 'other']) })),
+  network: NetworkSummarySchema.nullable(),
+  certificates: z.array(
+    z.object({
+      entry: z.string(),
+      subject: z.string(),
+      issuer: z.string(),
+      isCertificateAuthority: z.boolean(),
+      validFrom: z.string(),
+      validTo: z.string(),
+      secondsLeft: z.number(),
+      fingerprintSha256: z.string(),
+      validityText: z.string(),
+    }),
+  ),
+  certificateExpiresAt: z.string().nullable(),
+  warnings: z.array(z.string()),
+});
+export type ArchiveReport = z.infer<typeof ArchiveReportSchema>;
+
+/** The result of a "write" job, carried by its job.ended event. */
+export const WriteResultSchema = z.object({
+  target: z.string(),
+  fileName: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  formatted: z.object({ partitionStartLba: z.number(), partitionSectors: z.number(), clusterBytes: z.number(), label: z.string(), fatType: z.literal('FAT32') }).nullable(),
+  removedArchives: z.array(z.string()),
+  verified: z.literal(true),
+  eject: z.object({ attempted: z.boolean(), ejected: z.boolean(), detail: z.string() }),
+});
+export type WriteResult = z.infer<typeof WriteResultSchema>;
+
+const LocalPathSchema = z.string().min(1).max(4096);
+
 export const invokeContract = defineInvokeContract({
   /** Version, platform, Training mode and elevation of the running app. */
   'app.info': { request: z.strictObject({}), response: AppInfoSchema },
   /** Cancels a running job (write, wipe, monitor); its `job.ended` event follows. */
   'job.cancel': { request: z.strictObject({ jobId: JobIdSchema }), response: z.strictObject({ cancelling: z.literal(true) }) },
+  /** Drives with the verdict of the rules; refused ones only with all: true. */
+  'drives.list': { request: z.strictObject({ all: z.boolean().default(false) }), response: z.array(DriveAssessmentSchema) },
+  /** Inspects an archive the user picked, in memory. */
+  'archive.inspect': { request: z.strictObject({ path: LocalPathSchema }), response: ArchiveReportSchema },
+  /** Starts writing an archive to a drive; progress on job.progress, the WriteResult on job.ended. */
+  'archive.write': {
+    request: z.strictObject({ archivePath: LocalPathSchema, drivePath: LocalPathSchema, format: z.boolean().default(true) }),
+    response: z.strictObject({ jobId: z.string() }),
+  },
 });
 
 export const eventContract = defineEventContract({

@@ -17,7 +17,7 @@ describe('JobRegistry', () => {
     expect(jobs.list()).toEqual([{ jobId, kind: 'write' }]);
     await expect(result).resolves.toBe('written');
     expect(progress).toEqual([0, 10]);
-    expect(ended).toEqual([{ jobId, kind: 'write', outcome: 'succeeded' }]);
+    expect(ended).toEqual([{ jobId, kind: 'write', outcome: 'succeeded', result: 'written' }]);
     expect(jobs.list()).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ export interface JobContext {
 }
 
 export type JobEnd =
-  | { jobId: string; kind: string; outcome: 'succeeded' }
+  | { jobId: string; kind: string; outcome: 'succeeded'; result: unknown }
   | { jobId: string; kind: string; outcome: 'failed' | 'cancelled'; error: ErrorInfo };
 
 interface JobEvents {
@@ -47,7 +47,7 @@ export class JobRegistry {
     const result = (async () => {
       try {
         const value = await work(context);
-        this.events.emit('ended', { jobId, kind, outcome: 'succeeded' });
+        this.events.emit('ended', { jobId, kind, outcome: 'succeeded', result: value });
         return value;
       } catch (error) {
         // Work that stops because of our abort may throw anything (AbortError, EBADF…): report it as the cancel it is.

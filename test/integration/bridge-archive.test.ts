@@ -1,0 +1,96 @@
+/**
+ * The wizard's archive channels through the real handler table (what the preload and the
+ * preview bridge serve): inspect, write with progress events and a typed result, cancel, and
+ * Training mode's limit to virtual drives.
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createHandlerTable, dispatch, forwardEvents } from '../../main/ipc';
+import { createCoreServices } from '../../main/services';
+import { ArchiveReportSchema, DriveAssessmentSchema, JobEndSchema, JobProgressSchema, WriteResultSchema, type JobEnd, type JobProgress } from '../../preload/contract';
+import { realisticArchive } from '../support/archives';
+import { fileSha256, GiB, imageDir, MiB, sparseImage } from '../support/images';
+import { mtools, mtoolsImage } from '../support/tools';
+
+const { dir, cleanup } = imageDir('bridge-archive');
+afterAll(cleanup);
+
+const services = createCoreServices({ shell: 'preview', trainingMode: true, trainingModeLocked: true });
+const table = createHandlerTable(services);
+const archivePath = path.join(dir, 'certificates-omni_bridge-cam.zip');
+writeFileSync(archivePath, realisticArchive());
+
+function jobEvents(jobIdPromise: Promise<string>): Promise<{ progress: JobProgress[]; end: JobEnd }> {
+  const progress: JobProgress[] = [];
+  return new Promise((resolve) => {
+    const stop = forwardEvents(services, (channel, payload) => {
+      void jobIdPromise.then((jobId) => {
+        if (payload.jobId !== jobId) return;
+        if (channel === 'job.progress') progress.push(JobProgressSchema.parse(payload));
+        if (channel === 'job.ended') {
+          stop();
+          resolve({ progress, end: JobEndSchema.parse(payload) });
+        }
+      });
+    });
+  });
+}
+
+async function startWrite(drivePath: string): Promise<{ jobId: Promise<string>; events: ReturnType<typeof jobEvents> }> {
+  let release: (id: string) => void = () => undefined;
+  const jobId = new Promise<string>((resolve) => (release = resolve));
+  const events = jobEvents(jobId);
+  const result = await dispatch(table, 'archive.write', { archivePath, drivePath, format: true });
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  release((result.value as { jobId: string }).jobId);
+  return { jobId, events };
+}
+
+describe('archive channels', () => {
+  it('archive.inspect answers with a report that matches the contract', async () => {
+    const result = await dispatch(table, 'archive.inspect', { path: archivePath });
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(ArchiveReportSchema.parse(result.value)).toMatchObject({ deviceName: 'bridge-cam' });
+  });
+
+  it('archive.inspect refuses with the reader\'s code', async () => {
+    const bad = path.join(dir, 'certificates-omni_bad.zip');
+    writeFileSync(bad, 'not a zip');
+    expect(await dispatch(table, 'archive.inspect', { path: bad })).toMatchObject({ ok: false, error: { code: 'NOT_A_ZIP' } });
+  });
+
+  it('archive.write runs as a job: phases at ≤ 4 Hz, then a WriteResult on job.ended', async () => {
+    const image = sparseImage(dir, 'bridge.img', GiB);
+    const { events } = await startWrite(image);
+    const { progress, end } = await events;
+    expect(progress.map((event) => event.phase)).toEqual(['check', 'format', 'write', 'verify', 'eject', 'done']);
+    expect(end.outcome).toBe('succeeded');
+    if (end.outcome === 'succeeded') expect(WriteResultSchema.parse(end.result)).toMatchObject({ fileName: 'certificates-omni_bridge-cam.zip', verified: true });
+    expect(mtools('mdir', ['-b', '-i', mtoolsImage(image, MiB), '::']).trim()).toBe('::/certificates-omni_bridge-cam.zip');
+  });
+
+  it('job.cancel stops the write before the drive is touched', async () => {
+    const image = sparseImage(dir, 'cancel.img', GiB);
+    const before = await fileSha256(image);
+    const { jobId, events } = await startWrite(image);
+    expect(await dispatch(table, 'job.cancel', { jobId: await jobId })).toEqual({ ok: true, value: { cancelling: true } });
+    expect((await events).end).toMatchObject({ outcome: 'cancelled', error: { code: 'CANCELLED' } });
+    expect(await fileSha256(image)).toBe(before);
+  });
+
+  it('Training mode writes virtual drives only and lists only them', async () => {
+    const listed = await dispatch(table, 'drives.list', { all: true });
+    expect(listed.ok).toBe(true);
+    if (listed.ok) for (const assessment of DriveAssessmentSchema.array().parse(listed.value)) expect(['image', 'loop']).toContain(assessment.drive.kind);
+    const real = ['/dev/vda', '/dev/sda', '/dev/nvme0n1', '/dev/xvda'].find((candidate) => {
+      try {
+        return statSync(candidate).isBlockDevice();
+      } catch {
+        return false;
+      }
+    });
+    if (real === undefined) return;
+    expect(await dispatch(table, 'archive.write', { archivePath, drivePath: real, format: true })).toMatchObject({ ok: false, error: { code: 'TRAINING_MODE_ONLY' } });
+  });
+});
