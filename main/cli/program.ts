@@ -8,6 +8,7 @@ import { PRODUCT, getAppInfo } from '../core/app';
 import { notAvailableYet, refused } from '../core/errors';
 import { inspectCommand, writeCommand } from './commands/archive';
 import { drivesCommand, filesCommand, formatCommand } from './commands/drives';
+import { applianceCommand, decommissionCommand, monitorCommand, provisionCommand, updateCommand } from './commands/registration';
 import { CliRuntime, processIo, type CliIo, type CommandOutcome, type GlobalOptions } from './runtime';
 
 type Action = (runtime: CliRuntime, args: string[], options: Record<string, unknown>) => Promise<CommandOutcome>;
@@ -59,18 +60,36 @@ const COMMANDS: readonly CommandSpec[] = [
         .requiredOption('--name <name>', 'device name')
         .requiredOption('--target <target>', 'block device or image file')
         .option('--description <text>')
-        .option('--network <file>', 'network configuration JSON')
+        .option('--network <file>', 'network configuration JSON (Ethernet0, Ethernet1, Ntp)')
         .option('--region <region>')
-        .option('--endpoint <url>')
-        .option('--profile <profile>'),
-    action: pending('provision'),
+        .option('--endpoint <url>', 'https endpoint, or the simulator at http://127.0.0.1:PORT')
+        .option('--profile <profile>', 'AWS shared-config profile'),
+    action: provisionCommand,
   },
   {
     name: 'monitor',
     summary: 'watch a device register',
     build: (c) =>
-      c.requiredOption('--device-id <id>').option('--region <region>').option('--endpoint <url>').option('--timeout <seconds>'),
-    action: pending('monitor'),
+      c
+        .option('--device-id <id>')
+        .option('--archive <file>', 'find the device by the name in its archive instead')
+        .option('--region <region>')
+        .option('--endpoint <url>')
+        .option('--profile <profile>')
+        .option('--timeout <seconds>', 'give up after this long', '900'),
+    action: monitorCommand,
+  },
+  {
+    name: 'update',
+    summary: 'install the latest appliance software (OTA job) and follow it',
+    build: (c) => c.requiredOption('--device-id <id>').option('--region <region>').option('--endpoint <url>').option('--profile <profile>'),
+    action: updateCommand,
+  },
+  {
+    name: 'decommission',
+    summary: 'delete the device from the account and show how to reset the appliance',
+    build: (c) => c.requiredOption('--device-id <id>').option('--region <region>').option('--endpoint <url>').option('--profile <profile>'),
+    action: decommissionCommand,
   },
   {
     name: 'collect-logs',
@@ -101,8 +120,8 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'appliance',
     summary: 'simulated appliance: read one drive and register',
-    build: (c) => c.requiredOption('--drive <target>').requiredOption('--endpoint <url>'),
-    action: pending('appliance'),
+    build: (c) => c.requiredOption('--drive <target>').requiredOption('--endpoint <url>', "the simulator's endpoint"),
+    action: applianceCommand,
   },
 ];
 

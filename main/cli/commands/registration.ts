@@ -1,0 +1,129 @@
+/** `provision`, `monitor`, `update`, `decommission` and `appliance`: talking to Panorama (or its simulator). */
+import { readFile } from 'node:fs/promises';
+import { deviceNameFromArchiveName } from '../../core/archive';
+import { describeDrive } from '../../core/drives';
+import { failed, refused } from '../../core/errors';
+import {
+  checkProvisionRequest,
+  createPanoramaClient,
+  decommissionDevice,
+  findDevicesByName,
+  followJob,
+  monitorRegistration,
+  pickDevice,
+  provisionToDrive,
+  softwareStatus,
+  startSoftwareUpdate,
+  type ClientOptions,
+} from '../../core/registration';
+import { runAppliance } from '../../core/simulator/appliance';
+import { chooseDrive } from '../../core/target';
+import type { CliRuntime, CommandOutcome } from '../runtime';
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function clientOptions(options: Record<string, unknown>, extra: Partial<ClientOptions> = {}): ClientOptions {
+  const region = text(options['region']);
+  const endpoint = text(options['endpoint']);
+  const profile = text(options['profile']);
+  return { ...(region === undefined ? {} : { region }), ...(endpoint === undefined ? {} : { endpoint }), ...(profile === undefined ? {} : { profile }), ...extra };
+}
+
+function endpointFlag(options: Record<string, unknown>): string {
+  const endpoint = text(options['endpoint']);
+  return endpoint === undefined ? '' : ` --endpoint ${endpoint}`;
+}
+
+async function readNetworkFile(file: string | undefined): Promise<unknown> {
+  if (file === undefined) return undefined;
+  let raw: string;
+  try {
+    const content = await readFile(file);
+    if (content.length > 64 * 1024) throw refused('INVALID_NETWORK_CONFIG', `${file} is too large for a network configuration.`, 'Give the JSON file with Ethernet0 / Ethernet1 / Ntp.');
+    raw = content.toString('utf8');
+  } catch (error) {
+    if (error instanceof Error && 'outcome' in error) throw error;
+    throw refused('NETWORK_FILE_NOT_FOUND', `The network configuration ${file} cannot be read.`, 'Check the path.');
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw refused('INVALID_NETWORK_CONFIG', `${file} is not valid JSON.`, 'See the README for the format of the network configuration.');
+  }
+}
+
+export async function provisionCommand(runtime: CliRuntime, _args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
+  const name = text(options['name']) ?? '';
+  const description = text(options['description']);
+  const request = { name, ...(description === undefined ? {} : { description }), networking: await readNetworkFile(text(options['network'])) };
+  // Everything refusable is refused before AWS is called and before the drive is touched.
+  const { warnings } = checkProvisionRequest(request);
+  const chosen = await chooseDrive(text(options['target']) ?? '');
+  for (const warning of [...warnings, ...chosen.assessment.warnings.map((reason) => reason.message)]) runtime.note(`warning: ${warning}`);
+  await runtime.confirm(`Create the Panorama device "${name}" and erase`, `${describeDrive(chosen.assessment.drive)} to write its configuration archive`);
+  const client = createPanoramaClient(clientOptions(options));
+  const report = await provisionToDrive(client, request, chosen, { signal: runtime.signal, onPhase: (phase) => runtime.note(`${phase}…`) });
+  const lines = [
+    `Created ${report.deviceId} (${name}) and wrote its archive, verified, to ${describeDrive(chosen.assessment.drive)}.`,
+    report.write.eject.detail.charAt(0).toUpperCase() + report.write.eject.detail.slice(1) + '.',
+    report.certificateExpiresAt === null ? '' : `Plug the drive into the appliance's USB 3.0 port next to HDMI before ${report.certificateExpiresAt} (the provisioning certificate is valid for about 5 minutes).`,
+    `Then watch it register: panorama-usb monitor --device-id ${report.deviceId}${endpointFlag(options)}`,
+  ].filter((line) => line !== '');
+  return { data: { device: { deviceId: report.deviceId, arn: report.arn, iotThingName: report.iotThingName, status: report.status }, certificateExpiresAt: report.certificateExpiresAt, write: report.write, warnings: report.warnings }, text: lines.join('\n') };
+}
+
+export async function monitorCommand(runtime: CliRuntime, _args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
+  const client = createPanoramaClient(clientOptions(options, { maxAttempts: 1 }));
+  const archive = text(options['archive']);
+  let deviceId = text(options['deviceId']);
+  if (deviceId === undefined && archive !== undefined) {
+    deviceId = pickDevice(deviceNameFromArchiveName(archive), await findDevicesByName(client, deviceNameFromArchiveName(archive))).deviceId;
+  }
+  if (deviceId === undefined) throw refused('MISSING_ARGUMENT', 'Give --device-id ID (or --archive FILE to look the device up by its name).', 'Run panorama-usb monitor --help.');
+  const timeout = text(options['timeout']);
+  const timeoutSeconds = timeout === undefined ? undefined : Number(timeout);
+  if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) throw refused('INVALID_ARGUMENT', `--timeout must be a number of seconds, got "${timeout ?? ''}".`);
+  runtime.note(`Watching ${deviceId} (Ctrl+C to stop)…`);
+  const result = await monitorRegistration(client, deviceId, {
+    signal: runtime.signal,
+    ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+    onChange: (entry) => runtime.note(`${entry.at}  ${entry.provisioningStatus} / ${entry.connectionStatus}`),
+  });
+  const software = await softwareStatus(client, deviceId);
+  const lines = [result.advice, software.updateAvailable ? `A software update is available (${software.current ?? '?'} → ${software.latest ?? '?'}): panorama-usb update --device-id ${deviceId}${endpointFlag(options)}` : `Software ${software.current ?? 'unknown'} is current.`];
+  return { data: { device: result.device, timeline: result.timeline, requests: result.requests, transientErrors: result.transientErrors, software, advice: result.advice }, text: lines.join('\n') };
+}
+
+export async function updateCommand(runtime: CliRuntime, _args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
+  const deviceId = text(options['deviceId']) ?? '';
+  const client = createPanoramaClient(clientOptions(options));
+  const software = await softwareStatus(client, deviceId);
+  if (!software.updateAvailable || software.latest === null) return { data: { software, jobId: null }, text: `${deviceId} runs ${software.current ?? 'unknown'}: no update available.` };
+  await runtime.confirm(`Update ${deviceId} from ${software.current ?? '?'} to`, software.latest);
+  const jobId = await startSoftwareUpdate(client, deviceId, software.latest);
+  runtime.note(`Update job ${jobId} started; the appliance downloads, verifies and reboots.`);
+  const status = await followJob(client, jobId, { signal: runtime.signal, onStatus: (next) => runtime.note(`job ${jobId}: ${next}`) });
+  return { data: { software, jobId, status }, text: `Updated ${deviceId} to ${software.latest}.` };
+}
+
+export async function decommissionCommand(runtime: CliRuntime, _args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
+  const deviceId = text(options['deviceId']) ?? '';
+  await runtime.confirm('Delete the Panorama device', deviceId);
+  const result = await decommissionDevice(createPanoramaClient(clientOptions(options)), deviceId);
+  return { data: result, text: result.instructions.join('\n') };
+}
+
+const LIGHT_WORDS = { off: 'off', 'blue-slow': 'slow-blinking blue', green: 'solid green', 'red-fast': 'fast-blinking red' } as const;
+
+export async function applianceCommand(runtime: CliRuntime, _args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
+  const result = await runAppliance({
+    drivePath: text(options['drive']) ?? '',
+    endpoint: text(options['endpoint']) ?? '',
+    signal: runtime.signal,
+    onLights: (lights, why) => runtime.note(`light: ${LIGHT_WORDS[lights]} (${why})`),
+  });
+  if (result.outcome === 'failed') {
+    throw failed(result.problem?.code ?? 'APPLIANCE_FAILED', `The simulated appliance could not register: ${result.problem?.message ?? 'unknown problem'}`, 'Fix the drive (one certificates-omni_*.zip at the root of a FAT32 volume, written in time) or, after a failed registration, delete the device and provision again.');
+  }
+  return { data: { deviceId: result.deviceId, lights: result.lights, logsWritten: result.logsWritten }, text: `Registered ${result.deviceId ?? ''}: light ${LIGHT_WORDS[result.lights]}. Logs written to ${result.logsWritten.join(', ')}.` };
+}

@@ -1,0 +1,63 @@
+/**
+ * SDK errors as typed errors with guidance a technician (or the IT person next to them) can
+ * act on. Messages carry the operation and the service's message, never request signatures.
+ */
+import { AccessDeniedException, ConflictException, InternalServerException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException } from '@aws-sdk/client-panorama';
+import { failed, PanoramaUsbError, refused } from '../errors';
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : '';
+}
+
+function errorCode(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '';
+}
+
+export function toRegistrationError(error: unknown, operation: string): PanoramaUsbError {
+  if (error instanceof PanoramaUsbError) return error;
+  if (error instanceof AccessDeniedException) {
+    return failed('ACCESS_DENIED', `${operation} was denied: ${error.Message ?? error.message}`, `Your AWS identity needs the permission panorama:${operation}: ask an administrator to add it to your IAM policy, or use another --profile.`);
+  }
+  if (error instanceof ServiceQuotaExceededException) {
+    return failed('DEVICE_QUOTA_EXCEEDED', `${operation} refused: the account's quota is used up (${error.Message ?? error.message}).`, 'Delete devices you no longer use, or request a quota increase in Service Quotas.');
+  }
+  if (error instanceof ValidationException) {
+    const fields = (error.Fields ?? []).map((field) => `${field.Name ?? '?'}: ${field.Message ?? ''}`).join('; ');
+    return refused('API_VALIDATION', `${operation} refused the request: ${error.Message ?? error.message}${fields === '' ? '' : ` (${fields})`}.`, 'Correct the field named and try again.');
+  }
+  if (error instanceof ResourceNotFoundException) {
+    return refused('DEVICE_NOT_FOUND', `${operation}: ${error.Message ?? 'no such device or job'}.`, 'Check the device id (the console shows it), the region and the account.');
+  }
+  if (error instanceof ConflictException) {
+    return failed('CONFLICT', `${operation} conflicts with the device's current state: ${error.Message ?? error.message}.`, 'Wait for the current operation on the device to finish, then try again.');
+  }
+  if (error instanceof InternalServerException || errorName(error) === 'ThrottlingException') {
+    return failed('SERVICE_UNAVAILABLE', `${operation} failed on the service side (${error instanceof Error ? error.message : String(error)}).`, 'Try again in a minute.');
+  }
+  if (errorName(error) === 'CredentialsProviderError' || /Could not load credentials|credential/i.test(error instanceof Error ? error.message : '')) {
+    return refused('NO_CREDENTIALS', 'No AWS credentials were found.', 'Run `aws configure` or `aws sso login`, pass --profile, or set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. For practice, use the simulator (panorama-usb simulate).');
+  }
+  if (NETWORK_CODES.has(errorCode(error)) || errorName(error) === 'TimeoutError') {
+    return failed(
+      'ENDPOINT_UNREACHABLE',
+      `${operation}: the Panorama endpoint did not answer (${errorCode(error) || errorName(error)}).`,
+      'Check the network and the region. AWS ended Panorama support on 31 May 2026, so the real endpoint may no longer answer: use the simulator (--endpoint) or Training mode.',
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return failed('API_ERROR', `${operation} failed: ${message}`, 'Run again with --verbose; if it persists, report the problem.', error);
+}
+
+/** Seconds the service asked us to wait, if it did (InternalServerException carries Retry-After). */
+export function retryAfterSeconds(error: unknown): number | null {
+  if (error instanceof InternalServerException && typeof error.RetryAfterSeconds === 'number') return error.RetryAfterSeconds;
+  return null;
+}
+
+export function isTransient(error: unknown): boolean {
+  if (error instanceof InternalServerException || errorName(error) === 'ThrottlingException') return true;
+  const status = typeof error === 'object' && error !== null && '$metadata' in error ? (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode : undefined;
+  return (status !== undefined && status >= 500) || NETWORK_CODES.has(errorCode(error));
+}
