@@ -8,6 +8,7 @@ import { PRODUCT, getAppInfo } from '../core/app';
 import { notAvailableYet, refused } from '../core/errors';
 import { inspectCommand, writeCommand } from './commands/archive';
 import { drivesCommand, filesCommand, formatCommand } from './commands/drives';
+import { simulateCommand } from './commands/simulate';
 import { applianceCommand, decommissionCommand, monitorCommand, provisionCommand, updateCommand } from './commands/registration';
 import { CliRuntime, processIo, type CliIo, type CommandOutcome, type GlobalOptions } from './runtime';
 
@@ -114,8 +115,12 @@ const COMMANDS: readonly CommandSpec[] = [
     name: 'simulate',
     summary: 'run the Panorama API simulator',
     build: (c) =>
-      c.option('--host <host>', 'address to listen on', '127.0.0.1').option('--port <port>').option('--scenario <name>').option('--state <file>'),
-    action: pending('simulate'),
+      c
+        .option('--host <host>', 'loopback address to listen on', '127.0.0.1')
+        .option('--port <port>', 'port (default: any free one)')
+        .option('--scenario <name>', 'success, slow-registration, expired-certificate, no-archive, archive-in-folder, two-archives, drive-not-fat32, network-failure, server-errors, access-denied, quota-exceeded, update-available', 'success')
+        .option('--state <file>', 'keep devices and jobs in this file across restarts'),
+    action: simulateCommand,
   },
   {
     name: 'appliance',
