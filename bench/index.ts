@@ -1,11 +1,13 @@
 /** `npm run bench`: performance goals as ratios measured side by side in one run. */
 import { benchArchive } from './archive';
 import { benchDisk } from './disk';
+import { benchRegistration } from './registration';
 
 async function main(): Promise<void> {
   console.log(`panorama-usb benchmarks — ${new Date().toISOString()} — node ${process.version}, ${process.platform}`);
   await benchDisk();
   await benchArchive();
+  await benchRegistration();
 }
 
 main().catch((error: unknown) => {

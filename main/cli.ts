@@ -1,6 +1,16 @@
 /** Entry of the `panorama-usb` command (bin/panorama-usb.cjs loads the built copy of this file). */
 import { runCli } from './cli/program';
 
+// The AWS SDK warns on every run under Node 20 that future SDK versions will need Node 22. Our
+// lockfile pins a version that supports Node 20, so the warning only adds noise to every command.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const text = typeof warning === 'string' ? warning : warning.message;
+  const type = typeof rest[0] === 'string' ? rest[0] : typeof rest[0] === 'object' && rest[0] !== null && 'type' in rest[0] ? String(rest[0].type) : '';
+  if (type === 'NodeVersionSupportWarning' || /will require node >=22/.test(text)) return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+});
+
 let interrupted = false;
 runCli(process.argv.slice(2), undefined, (runtime) => {
   process.on('SIGINT', () => {
