@@ -15,6 +15,7 @@ import {
   softwareStatus,
   startSoftwareUpdate,
   type ClientOptions,
+  type DeviceMatch,
 } from '../../core/registration';
 import { runAppliance } from '../../core/simulator/appliance';
 import { chooseDrive } from '../../core/target';
@@ -72,12 +73,24 @@ export async function provisionCommand(runtime: CliRuntime, _args: string[], opt
   return { data: { device: { deviceId: report.deviceId, arn: report.arn, iotThingName: report.iotThingName, status: report.status }, certificateExpiresAt: report.certificateExpiresAt, write: report.write, warnings: report.warnings }, text: lines.join('\n') };
 }
 
+/** Several devices share the archive's name: let the person choose (scripts get AMBIGUOUS_DEVICE instead). */
+async function askWhichDevice(runtime: CliRuntime, name: string, matches: readonly DeviceMatch[]): Promise<string> {
+  runtime.note(`${matches.length} devices are named "${name}":`);
+  matches.forEach((match, index) => runtime.note(`  ${index + 1}. ${match.deviceId}  ${match.provisioningStatus ?? '?'}  created ${match.createdTime ?? '?'}`));
+  const answer = Number((await runtime.io.ask(`Which one? (1-${matches.length}) `)).trim());
+  const chosen = Number.isInteger(answer) ? matches[answer - 1] : undefined;
+  if (chosen === undefined) throw refused('NOT_CONFIRMED', 'No device was chosen.', 'Run again and type the number of the device, or pass --device-id.');
+  return chosen.deviceId;
+}
+
 export async function monitorCommand(runtime: CliRuntime, _args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
   const client = createPanoramaClient(clientOptions(options, { maxAttempts: 1 }));
   const archive = text(options['archive']);
   let deviceId = text(options['deviceId']);
   if (deviceId === undefined && archive !== undefined) {
-    deviceId = pickDevice(deviceNameFromArchiveName(archive), await findDevicesByName(client, deviceNameFromArchiveName(archive))).deviceId;
+    const name = deviceNameFromArchiveName(archive);
+    const matches = await findDevicesByName(client, name);
+    deviceId = matches.length > 1 && runtime.io.isInteractive && !runtime.globals.json ? await askWhichDevice(runtime, name, matches) : pickDevice(name, matches).deviceId;
   }
   if (deviceId === undefined) throw refused('MISSING_ARGUMENT', 'Give --device-id ID (or --archive FILE to look the device up by its name).', 'Run panorama-usb monitor --help.');
   const timeout = text(options['timeout']);
