@@ -51,12 +51,12 @@ describe('personal data', () => {
 });
 
 describe('the monitor\'s pace', () => {
-  it('never polls more than once a second, starts fast and eases to at most 5 s', () => {
+  it('never polls more than once a second, starts fast and eases to at most 3.75 s', () => {
     const delays = Array.from({ length: 40 }, (_, index) => pollDelayMs(index, () => 0.999));
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(MIN_POLL_MS);
     expect(delays[0]).toBeLessThan(1300);
-    expect(Math.max(...delays)).toBeLessThanOrEqual(5000);
-    expect(delays[39]).toBeGreaterThan(3900);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(3750);
+    expect(delays[39]).toBeGreaterThan(2900);
   });
 });
 

@@ -38,7 +38,7 @@ export interface MonitorOptions {
 }
 
 export const MIN_POLL_MS = 1000;
-const MAX_POLL_MS = 4000;
+const MAX_POLL_MS = 3000;
 const MAX_BACKOFF_MS = 30_000;
 
 export const ADVICE = {
@@ -49,7 +49,7 @@ export const ADVICE = {
     'No final status yet. While the light blinks blue slowly the appliance is still copying its configuration and registering: give it more time. If nothing happens, check the drive is in the USB 3.0 port next to HDMI and the provisioning certificate (valid about 5 minutes) had not expired.',
 };
 
-/** The delay before poll number `index` (0-based): 1 s at first, easing to 4 s, plus up to 25% jitter. */
+/** The delay before poll number `index` (0-based): 1 s at first, easing to 3 s, plus up to 25% jitter. */
 export function pollDelayMs(index: number, random: () => number = Math.random): number {
   const base = Math.min(MIN_POLL_MS * 1.15 ** index, MAX_POLL_MS);
   return Math.max(MIN_POLL_MS, Math.round(base * (1 + 0.25 * random())));

@@ -1,0 +1,22 @@
+/**
+ * Certificates of sanitization: a canonical JSON record per drive and a printable A4 PDF that
+ * carries the record's SHA-256. The level is NIST SP 800-88 Rev.2 "Clear" or "None", never Purge.
+ */
+export { buildCertificateRecord, FLASH_NOTE, FLASH_NOTE_LINES, METHODS, nistLevelFor } from './record';
+export { canonicalJson } from './canonical';
+export { formatBytes, formatDuration, formatThroughput, formatTimestamp, renderCertificatePdf } from './pdf';
+export { certificateBaseName, writeCertificate, type WrittenCertificate } from './write';
+export {
+  CERTIFICATE_SCHEMA,
+  CERTIFICATE_SCHEMA_VERSION,
+  WipeResultSchema,
+  type CertificateDrive,
+  type CertificateInput,
+  type CertificatePass,
+  type CertificateRecord,
+  type NistLevel,
+  type VerifyMode,
+  type WipeMethod,
+  type WipePassLike,
+  type WipeResultLike,
+} from './types';

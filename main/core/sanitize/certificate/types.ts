@@ -1,0 +1,152 @@
+/**
+ * The shapes a certificate of sanitization is made from and made of. WipeResultLike mirrors the
+ * wipe engine's result type field for field; it is defined here (not imported) so certificates
+ * depend on the result's shape only, and the schema below checks results that arrive as JSON.
+ */
+import { z } from 'zod';
+import type { Drive } from '../../drives';
+
+export type WipeMethod = 'quick' | 'zero' | 'random' | 'random-zero';
+export type VerifyMode = 'last' | 'all' | 'off';
+
+export interface WipePassLike {
+  pass: number;
+  pattern: 'zero' | 'random' | 'quick';
+  bytes: number;
+  startedAt: string;
+  endedAt: string;
+  bytesPerSecond: number;
+  verified: boolean | null;
+}
+
+export interface WipeResultLike {
+  target: string;
+  method: WipeMethod;
+  verify: VerifyMode;
+  outcome: 'sanitized' | 'failed' | 'cancelled';
+  passes: WipePassLike[];
+  startedAt: string;
+  endedAt: string;
+  durationSeconds: number;
+  bytesWritten: number;
+  bytesVerified: number;
+  throughputBytesPerSecond: number;
+  errors: { retried: number; failed: number; messages: string[] };
+  verification: 'passed' | 'failed' | 'not-run';
+  mismatchAt: number | null;
+  nistLevel: 'Clear' | 'none';
+  formatted: boolean;
+  error: { code: string; message: string } | null;
+}
+
+const count = z.number().int().nonnegative();
+const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a date');
+
+/** Checks a result that arrived as JSON; typed against WipeResultLike so the two cannot drift apart. */
+export const WipeResultSchema: z.ZodType<WipeResultLike> = z.object({
+  target: z.string().min(1),
+  method: z.enum(['quick', 'zero', 'random', 'random-zero']),
+  verify: z.enum(['last', 'all', 'off']),
+  outcome: z.enum(['sanitized', 'failed', 'cancelled']),
+  passes: z.array(
+    z.object({
+      pass: z.number().int().positive(),
+      pattern: z.enum(['zero', 'random', 'quick']),
+      bytes: count,
+      startedAt: timestamp,
+      endedAt: timestamp,
+      bytesPerSecond: z.number().nonnegative(),
+      verified: z.boolean().nullable(),
+    }),
+  ),
+  startedAt: timestamp,
+  endedAt: timestamp,
+  durationSeconds: z.number().nonnegative(),
+  bytesWritten: count,
+  bytesVerified: count,
+  throughputBytesPerSecond: z.number().nonnegative(),
+  errors: z.object({ retried: count, failed: count, messages: z.array(z.string()) }),
+  verification: z.enum(['passed', 'failed', 'not-run']),
+  mismatchAt: count.nullable(),
+  nistLevel: z.enum(['Clear', 'none']),
+  formatted: z.boolean(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+
+/** What a certificate needs to know about the drive (a Drive fits). */
+export type CertificateDrive = Pick<Drive, 'path' | 'description' | 'vendor' | 'model' | 'serial' | 'bus' | 'size'>;
+
+export interface CertificateInput {
+  wipe: WipeResultLike;
+  drive: CertificateDrive;
+  /** Default: PANORAMA_USB_ORGANISATION, else none. */
+  organisation?: string | null;
+  /** Default: PANORAMA_USB_TECHNICIAN, else the operating-system user name. */
+  technician?: string;
+  witness?: string | null;
+  /** Default: os.hostname(). */
+  hostName?: string;
+  /** Default: this product's name and version. */
+  tool?: { name: string; version: string };
+  /** Fixed for tests; a fresh UUID otherwise. */
+  id?: string;
+  /** Fixed for tests; now otherwise. */
+  issuedAt?: Date;
+  /** Where the defaults are read from (tests); process.env otherwise. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export type NistLevel = 'Clear' | 'None';
+
+export const CERTIFICATE_SCHEMA = 'panorama-usb/sanitization-certificate';
+export const CERTIFICATE_SCHEMA_VERSION = 1;
+
+export interface CertificatePass {
+  pass: number;
+  pattern: WipePassLike['pattern'];
+  bytes: number;
+  startedAt: string;
+  endedAt: string;
+  durationSeconds: number;
+  bytesPerSecond: number;
+  verified: boolean | null;
+}
+
+export interface CertificateRecord {
+  schema: typeof CERTIFICATE_SCHEMA;
+  schemaVersion: typeof CERTIFICATE_SCHEMA_VERSION;
+  id: string;
+  issuedAt: string;
+  organisation: string | null;
+  technician: string;
+  witness: string | null;
+  tool: { name: string; version: string };
+  host: { name: string; platform: string };
+  drive: {
+    path: string;
+    description: string;
+    vendor: string | null;
+    model: string | null;
+    serial: string | null;
+    bus: string | null;
+    sizeBytes: number | null;
+  };
+  /** The path the wipe engine wrote to (the same drive, perhaps by another name). */
+  target: string;
+  method: { id: WipeMethod; label: string; description: string; passCount: number };
+  passes: CertificatePass[];
+  verification: { mode: VerifyMode; result: WipeResultLike['verification']; bytesVerified: number; mismatchAt: number | null };
+  timing: { startedAt: string; endedAt: string; durationSeconds: number; bytesWritten: number; throughputBytesPerSecond: number };
+  errors: { retried: number; failed: number; messages: string[] };
+  outcome: WipeResultLike['outcome'];
+  formatted: boolean;
+  error: { code: string; message: string } | null;
+  sanitization: {
+    standard: 'NIST SP 800-88 Rev.2';
+    level: NistLevel;
+    /** Why the level is None (empty when Clear). */
+    reasons: string[];
+    /** Always present: what overwriting flash cannot do. */
+    note: string;
+  };
+}
