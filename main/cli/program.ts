@@ -8,6 +8,7 @@ import { PRODUCT, getAppInfo } from '../core/app';
 import { notAvailableYet, refused } from '../core/errors';
 import { inspectCommand, writeCommand } from './commands/archive';
 import { drivesCommand, filesCommand, formatCommand } from './commands/drives';
+import { collectLogsCommand, scanLeftoversCommand, shredCommand } from './commands/local';
 import { simulateCommand } from './commands/simulate';
 import { applianceCommand, decommissionCommand, monitorCommand, provisionCommand, updateCommand } from './commands/registration';
 import { CliRuntime, processIo, type CliIo, type CommandOutcome, type GlobalOptions } from './runtime';
@@ -95,8 +96,8 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'collect-logs',
     summary: "copy the appliance's logs from the drive into a support bundle",
-    build: (c) => c.argument('<target>').requiredOption('--out <bundle>', 'BUNDLE.zip'),
-    action: pending('collect-logs'),
+    build: (c) => c.argument('<target>', 'block device or image file').requiredOption('--out <bundle>', 'the support bundle to create (BUNDLE.zip); never overwritten'),
+    action: collectLogsCommand,
   },
   {
     name: 'sanitize',
@@ -109,8 +110,13 @@ const COMMANDS: readonly CommandSpec[] = [
         .option('--certificate <dir>', 'write a certificate of sanitization here'),
     action: pending('sanitize'),
   },
-  { name: 'shred', summary: 'overwrite and delete local files', build: (c) => c.argument('<files...>'), action: pending('shred') },
-  { name: 'scan-leftovers', summary: 'find configuration archives left on this computer', build: (c) => c.argument('[dirs...]'), action: pending('scan-leftovers') },
+  { name: 'shred', summary: 'overwrite and delete local files (says when the storage cannot guarantee it)', build: (c) => c.argument('<files...>'), action: shredCommand },
+  {
+    name: 'scan-leftovers',
+    summary: 'find configuration archives left on this computer',
+    build: (c) => c.argument('[dirs...]', 'folders to search (default: Downloads, Desktop, Documents, the temp folder)'),
+    action: scanLeftoversCommand,
+  },
   {
     name: 'simulate',
     summary: 'run the Panorama API simulator',

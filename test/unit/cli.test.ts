@@ -58,7 +58,7 @@ describe('panorama-usb (the built bin)', () => {
   });
 
   it('says a contract command is not available yet instead of pretending (exit 1)', () => {
-    const run = runBin(['shred', 'some-file.zip', '--json']);
+    const run = runBin(['sanitize', 'disk.img', '--method', 'zero', '--json']);
     expect(run.status).toBe(1);
     expect(parseSingleJson(run.stdout)).toMatchObject({ ok: false, error: { code: 'NOT_AVAILABLE_YET' } });
   });

@@ -203,6 +203,14 @@ export async function shredFile(filePath: string, options: ShredOptions = {}): P
   }
 }
 
+/**
+ * Checks every path before any is touched: the CLI refuses the whole command (changing nothing)
+ * when one of the files cannot be shredded.
+ */
+export async function checkShreddableFiles(paths: readonly string[]): Promise<void> {
+  for (const given of paths) await checkShreddable(path.resolve(given), JSON.stringify(given));
+}
+
 export type ShredOutcome = { path: string; status: 'shredded'; result: ShredResult } | { path: string; status: 'refused' | 'failed'; error: ErrorInfo };
 
 export interface ShredFilesReport {
