@@ -2,12 +2,14 @@
 import { benchArchive } from './archive';
 import { benchDisk } from './disk';
 import { benchRegistration } from './registration';
+import { benchSanitize } from './sanitize';
 
 async function main(): Promise<void> {
   console.log(`panorama-usb benchmarks — ${new Date().toISOString()} — node ${process.version}, ${process.platform}`);
   await benchDisk();
   await benchArchive();
   await benchRegistration();
+  await benchSanitize();
 }
 
 main().catch((error: unknown) => {

@@ -5,20 +5,16 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { PRODUCT, getAppInfo } from '../core/app';
-import { notAvailableYet, refused } from '../core/errors';
+import { refused } from '../core/errors';
 import { inspectCommand, writeCommand } from './commands/archive';
 import { drivesCommand, filesCommand, formatCommand } from './commands/drives';
 import { collectLogsCommand, scanLeftoversCommand, shredCommand } from './commands/local';
+import { sanitizeCommand } from './commands/sanitize';
 import { simulateCommand } from './commands/simulate';
 import { applianceCommand, decommissionCommand, monitorCommand, provisionCommand, updateCommand } from './commands/registration';
 import { CliRuntime, processIo, type CliIo, type CommandOutcome, type GlobalOptions } from './runtime';
 
 type Action = (runtime: CliRuntime, args: string[], options: Record<string, unknown>) => Promise<CommandOutcome>;
-
-/** Commands of the contract whose issue has not landed: they say so instead of pretending. */
-function pending(name: string): Action {
-  return () => Promise.reject(notAvailableYet(`The "${name}" command`));
-}
 
 const infoAction: Action = () => {
   const info = getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, shell: 'cli', trainingMode: false, trainingModeLocked: false });
@@ -107,8 +103,8 @@ const COMMANDS: readonly CommandSpec[] = [
         .argument('<targets...>')
         .addOption(new Option('--method <method>').choices(['quick', 'zero', 'random', 'random-zero']).makeOptionMandatory())
         .addOption(new Option('--verify <mode>').choices(['last', 'all', 'off']).default('last'))
-        .option('--certificate <dir>', 'write a certificate of sanitization here'),
-    action: pending('sanitize'),
+        .option('--certificate <dir>', 'write a certificate of sanitization (JSON + PDF) per drive here'),
+    action: sanitizeCommand,
   },
   { name: 'shred', summary: 'overwrite and delete local files (says when the storage cannot guarantee it)', build: (c) => c.argument('<files...>'), action: shredCommand },
   {

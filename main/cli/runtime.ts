@@ -62,6 +62,15 @@ export class CliRuntime {
     if (!this.globals.json) this.io.stderr(`${text}\n`);
   }
 
+  /**
+   * A live status line on a terminal (redrawn in place); nothing when stderr is not a terminal
+   * or with --json, where phase changes (note) are enough. Callers already limit it to 4 Hz.
+   */
+  progress(text: string): void {
+    if (this.globals.json || !this.io.isInteractive) return;
+    this.io.stderr(`\r\x1b[2K${text}`);
+  }
+
   verbose(text: string): void {
     if (this.globals.verbose) this.io.stderr(`${text}\n`);
   }

@@ -56,12 +56,6 @@ describe('panorama-usb (the built bin)', () => {
     expect(run.stderr).toContain('error UNKNOWN_COMMAND');
     expect(run.stderr).toContain('next step:');
   });
-
-  it('says a contract command is not available yet instead of pretending (exit 1)', () => {
-    const run = runBin(['sanitize', 'disk.img', '--method', 'zero', '--json']);
-    expect(run.status).toBe(1);
-    expect(parseSingleJson(run.stdout)).toMatchObject({ ok: false, error: { code: 'NOT_AVAILABLE_YET' } });
-  });
 });
 
 describe('CLI confirmation', () => {

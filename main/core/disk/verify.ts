@@ -16,7 +16,8 @@ export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-async function dropBufferCache(targetPath: string): Promise<void> {
+/** Drops the kernel's buffer cache of a Linux block device, so the next reads come from the drive. */
+export async function dropBufferCache(targetPath: string): Promise<void> {
   if (process.platform !== 'linux' || !statSync(targetPath).isBlockDevice()) return;
   try {
     await execFileAsync('blockdev', ['--flushbufs', targetPath], { timeout: 30_000 });

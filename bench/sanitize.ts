@@ -1,0 +1,238 @@
+/**
+ * Sanitize benchmarks (issue: drive wipe passes + verify), measured side by side in one run on
+ * the same targets — one 1 GiB image file and, as root, one 1 GiB loop device:
+ *
+ *   our zero pass        vs dd if=/dev/zero … conv=fsync        goal ≥ 0.95 of dd's speed
+ *   our random pass      vs our zero pass                       goal ≥ 0.90
+ *                        vs shred -n1, dd if=/dev/urandom       (for reference)
+ *   our verification     vs dd of=/dev/null                     goal ≥ 0.95
+ *   nwipe --method=zero  on the loop device                     (for reference)
+ *   peak RSS while these benchmarks run                         goal < 200 MiB
+ *
+ * Fairness: every contender ends with an fsync (dd conv=fsync, shred's own, our pass's flush);
+ * the page cache of the target is dropped before every timed run (dd iflag=nocache count=0 for
+ * files, BLKFLSBUF for devices, both for a loop device); within a round the contenders run in a
+ * palindrome (A B C C B A) so load that drifts hits them alike; the median of the per-round
+ * ratios is reported.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BlockTarget } from '../main/core/disk';
+import { CHUNK_BYTES, PassPattern, verifyPass, writePass } from '../main/core/sanitize/wipe';
+import { attachLoop, canUseLoopDevices, detachLoop } from '../test/support/tools';
+import { median, row, run, timeMs } from './support';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+const SIZE = GiB;
+const ROUNDS = 3;
+/** dd must be told where to stop: on an image file, dd from /dev/zero would grow it until the disk is full. */
+const DD_BLOCKS = ['bs=4M', `count=${SIZE / (4 * MiB)}`];
+
+interface Bench {
+  name: string;
+  path: string;
+  /** For a loop device: the image behind it, whose page cache is dropped too. */
+  backing: string | null;
+}
+
+/** Per contender: every timed run, in ms. */
+type Timings = Map<string, number[]>;
+/** Per comparison: one ratio per round, taken from runs next to each other. */
+type Ratios = Map<string, number[]>;
+
+function push(map: Map<string, number[]>, name: string, value: number): void {
+  const list = map.get(name) ?? [];
+  list.push(value);
+  map.set(name, list);
+}
+
+function mbps(ms: number): string {
+  return `${(SIZE / MiB / (ms / 1000)).toFixed(0)} MiB/s`;
+}
+
+/** Forgets what the kernel caches for the target, so the next timed run starts from the same place. */
+function dropCache(bench: Bench): void {
+  for (const file of [bench.path, bench.backing]) {
+    if (file === null) continue;
+    if (file.startsWith('/dev/')) run('blockdev', ['--flushbufs', file]);
+    else run('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
+  }
+}
+
+async function withTarget<T>(bench: Bench, work: (target: BlockTarget) => Promise<T>): Promise<T> {
+  const target = await BlockTarget.open(bench.path, { access: 'write', exclusive: true });
+  try {
+    return await work(target);
+  } finally {
+    target.close();
+  }
+}
+
+async function ourPass(bench: Bench, kind: 'zero' | 'random'): Promise<PassPattern> {
+  const pattern = PassPattern.create(kind, CHUNK_BYTES);
+  await withTarget(bench, (target) => writePass(target, pattern));
+  return pattern;
+}
+
+async function ourVerify(bench: Bench, pattern: PassPattern): Promise<void> {
+  const { mismatchAt } = await withTarget(bench, (target) => verifyPass(target, pattern));
+  if (mismatchAt !== null) throw new Error(`verification failed at byte ${mismatchAt} of ${bench.path}`);
+}
+
+/** nwipe only wipes the devices named on its command line; a path that is not a loop device is never passed to it. */
+function nwipe(device: string): void {
+  if (!/^\/dev\/loop\d+$/.test(device)) throw new Error(`refusing to run nwipe on ${device}`);
+  const result = spawnSync('nwipe', ['--autonuke', '--nogui', '--method=zero', '--verify=off', '--noblank', device], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 300_000 });
+  if (result.error !== undefined) throw new Error(`nwipe could not run: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`nwipe exited ${result.status}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' / ')}`);
+}
+
+function hasCommand(command: string): boolean {
+  return spawnSync(command, ['--version'], { stdio: 'ignore' }).error === undefined;
+}
+
+const ddZero = (bench: Bench): void => run('dd', ['if=/dev/zero', `of=${bench.path}`, ...DD_BLOCKS, 'conv=fsync,notrunc', 'status=none']);
+const ddRead = (bench: Bench): void => run('dd', [`if=${bench.path}`, 'of=/dev/null', 'bs=4M', 'status=none']);
+
+/**
+ * One round. The machine may be busy with other work whose load drifts over seconds, so the
+ * contenders of each comparison run next to each other in a palindrome (A B C C B A): drift
+ * hits both sides alike, and each round gives one ratio.
+ */
+async function measureRound(bench: Bench, timings: Timings, ratios: Ratios): Promise<void> {
+  const timed = async (name: string, work: () => unknown): Promise<number> => {
+    dropCache(bench);
+    const ms = await timeMs(work);
+    push(timings, name, ms);
+    return ms;
+  };
+  const sums = new Map<string, number>();
+  const writers: [string, () => unknown][] = [
+    ['ours zero', () => ourPass(bench, 'zero')],
+    ['dd zero', () => ddZero(bench)],
+    ['ours random', async () => (await ourPass(bench, 'random')).dispose()],
+  ];
+  // Ends with our zero pass: the reads below need zeros on the target.
+  for (const [name, work] of [...writers, ...[...writers].reverse()]) sums.set(name, (sums.get(name) ?? 0) + (await timed(name, work)));
+  const zeros = PassPattern.create('zero', CHUNK_BYTES);
+  const readers: [string, () => unknown][] = [
+    ['ours verify zero', () => ourVerify(bench, zeros)],
+    ['dd read', () => ddRead(bench)],
+  ];
+  // Reads are short and cold reads vary most (the host's own cache): twice the palindrome.
+  const readOrder = [...readers, ...[...readers].reverse()];
+  for (const [name, work] of [...readOrder, ...readOrder]) sums.set(name, (sums.get(name) ?? 0) + (await timed(name, work)));
+  const ratio = (ours: string, theirs: string): number => (sums.get(theirs) ?? 0) / (sums.get(ours) ?? 1);
+  push(ratios, 'zero-dd', ratio('ours zero', 'dd zero'));
+  push(ratios, 'random-zero', ratio('ours random', 'ours zero'));
+  push(ratios, 'verify-read', ratio('ours verify zero', 'dd read'));
+}
+
+/** Tools we only compare with, once each (they are slow: dd from /dev/urandom runs at ~120 MiB/s). */
+async function measureReferences(bench: Bench, timings: Timings): Promise<void> {
+  const timed = async (name: string, work: () => unknown): Promise<void> => {
+    dropCache(bench);
+    push(timings, name, await timeMs(work));
+  };
+  await timed('shred -n1', () => run('shred', ['-n1', bench.path]));
+  await timed('dd urandom', () => run('dd', ['if=/dev/urandom', `of=${bench.path}`, ...DD_BLOCKS, 'iflag=fullblock', 'conv=fsync,notrunc', 'status=none']));
+  const random = await ourPass(bench, 'random');
+  try {
+    await timed('ours verify random', () => ourVerify(bench, random));
+  } finally {
+    random.dispose();
+  }
+  await timed('dd read', () => ddRead(bench));
+  if (bench.backing !== null && hasCommand('nwipe')) await timed('nwipe zero', () => nwipe(bench.path));
+}
+
+const WIDTHS = [12, 34, 30, 30, 24];
+
+function comparisonRow(bench: Bench, timings: Timings, label: string, ours: string, theirs: string, roundRatios: readonly number[] | null, goal: number | null): string {
+  const ourMs = median(timings.get(ours) ?? []);
+  const theirMs = median(timings.get(theirs) ?? []);
+  if (ourMs === 0 || theirMs === 0) return row([bench.name, label, '—', '—', 'not measured'], WIDTHS);
+  // Speed ratio, above 1 when ours is faster: the median of the per-round ratios when there are rounds.
+  const ratio = roundRatios === null ? theirMs / ourMs : median(roundRatios);
+  const verdict = goal === null ? '(reference)' : `${ratio >= goal ? 'PASS' : 'MISS'} (goal ≥ ${goal.toFixed(2)})`;
+  return row([bench.name, label, `${ours} ${mbps(ourMs)}`, `${theirs} ${mbps(theirMs)}`, `${ratio.toFixed(2)} ${verdict}`], WIDTHS);
+}
+
+/**
+ * The process's maxRSS also remembers earlier benchmarks (the archive bench holds 256 MiB of
+ * zeros): RSS is sampled while ours run, and maxRSS reported beside it.
+ */
+function sampleRss(): { stop: () => number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
+export async function benchSanitize(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-sanitize-'));
+  const rss = sampleRss();
+  const benches: Bench[] = [];
+  const attached: string[] = [];
+  try {
+    const image = path.join(dir, 'image.img');
+    writeFileSync(image, '');
+    truncateSync(image, SIZE);
+    // Allocate every block first, so no contender pays for filling a sparse file.
+    run('dd', ['if=/dev/zero', `of=${image}`, ...DD_BLOCKS, 'conv=fsync,notrunc', 'status=none']);
+    benches.push({ name: 'image file', path: image, backing: null });
+    let loopNote = '';
+    if (canUseLoopDevices()) {
+      const backing = path.join(dir, 'loop.img');
+      writeFileSync(backing, '');
+      truncateSync(backing, SIZE);
+      run('dd', ['if=/dev/zero', `of=${backing}`, ...DD_BLOCKS, 'conv=fsync,notrunc', 'status=none']);
+      const device = attachLoop(backing);
+      attached.push(device);
+      benches.push({ name: 'loop device', path: device, backing });
+    } else {
+      loopNote = ' (loop device skipped: needs root and losetup)';
+    }
+
+    console.log(`\nSanitize passes on a 1 GiB image file and a 1 GiB loop device${loopNote}`);
+    console.log(`  ${ROUNDS} rounds, contenders side by side (A B C C B A), caches dropped before every run; ratio = speed ours / theirs, median of the rounds`);
+    const measured = benches.map((bench) => ({ bench, timings: new Map() as Timings, ratios: new Map() as Ratios }));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const { bench, timings, ratios } of measured) await measureRound(bench, timings, ratios);
+    }
+    for (const { bench, timings } of measured) await measureReferences(bench, timings);
+    console.log(row(['target', 'measure', 'ours (median)', 'theirs (median)', 'ratio'], WIDTHS));
+    for (const { bench, timings, ratios } of measured) {
+      console.log(comparisonRow(bench, timings, 'zero pass vs dd /dev/zero', 'ours zero', 'dd zero', ratios.get('zero-dd') ?? [], 0.95));
+      console.log(comparisonRow(bench, timings, 'random pass vs our zero pass', 'ours random', 'ours zero', ratios.get('random-zero') ?? [], 0.9));
+      console.log(comparisonRow(bench, timings, 'verify (zeros) vs dd read', 'ours verify zero', 'dd read', ratios.get('verify-read') ?? [], 0.95));
+      console.log(comparisonRow(bench, timings, 'random pass vs shred -n1', 'ours random', 'shred -n1', null, null));
+      console.log(comparisonRow(bench, timings, 'random pass vs dd /dev/urandom', 'ours random', 'dd urandom', null, null));
+      console.log(comparisonRow(bench, timings, 'verify (random) vs dd read', 'ours verify random', 'dd read', null, null));
+      if (bench.backing !== null) {
+        console.log(timings.has('nwipe zero')
+          ? comparisonRow(bench, timings, 'zero pass vs nwipe --method=zero', 'ours zero', 'nwipe zero', null, null)
+          : row([bench.name, 'nwipe', 'skipped: nwipe is not installed'], WIDTHS));
+      }
+    }
+    if (benches.some((bench) => bench.backing !== null) && hasCommand('nwipe')) {
+      console.log('  nwipe\'s time includes its start-up and shut-down (it waits ~2 s for its threads before exiting).');
+    }
+    const peakMiB = rss.stop() / MiB;
+    const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+    console.log(row(['', 'peak RSS during these runs', `${peakMiB.toFixed(0)} MiB`, `process maxRSS ${maxRssMiB.toFixed(0)} MiB`, `${peakMiB < 200 ? 'PASS' : 'MISS'} (goal < 200 MiB)`], [12, 34, 30, 30, 20]));
+  } finally {
+    rss.stop();
+    for (const device of attached) detachLoop(device);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * `sanitize TARGET… --method … [--verify …] [--certificate DIR]`: every drive is checked before
+ * any is touched, the confirmation names each one, the drives are wiped in parallel with
+ * progress, and each gets its own result (and certificate). One failing drive never stops the
+ * others; the command fails if any drive was not sanitized.
+ */
+import { describeDrive, formatSize } from '../../core/drives';
+import { cancelled, failed } from '../../core/errors';
+import { buildCertificateRecord, writeCertificate } from '../../core/sanitize/certificate';
+import { sanitizeDrives, type VerifyMode, type WipeMethod, type WipeProgress, type WipeResult } from '../../core/sanitize/wipe';
+import { chooseDrive, type ChosenDrive } from '../../core/target';
+import type { CliRuntime, CommandOutcome } from '../runtime';
+
+const METHOD_WORDS: Readonly<Record<WipeMethod, string>> = {
+  quick: 'quick (partition table, filesystem metadata, first and last MiB; not a full overwrite)',
+  zero: 'one pass of zeros',
+  random: 'one pass of random data (AES-256-CTR)',
+  'random-zero': 'random data, then zeros',
+};
+
+/** One line per drive's phase change; on a terminal, a live status line at most 4 times a second. */
+function progressPrinter(runtime: CliRuntime): (progress: WipeProgress) => void {
+  const phases = new Map<string, string>();
+  return (progress) => {
+    if (phases.get(progress.target) !== progress.phase) {
+      phases.set(progress.target, progress.phase);
+      runtime.note(`${progress.target}: ${progress.phase}`);
+      return;
+    }
+    const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : 0;
+    const eta = progress.etaSeconds === null ? '' : `, ${Math.ceil(progress.etaSeconds / 60)} min left`;
+    runtime.progress(`${progress.target}: ${percent}% ${progress.phase}, ${formatSize(progress.bytesPerSecond)}/s${eta}`);
+  };
+}
+
+export async function sanitizeCommand(runtime: CliRuntime, args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
+  const method = options['method'] as WipeMethod;
+  const verify = (options['verify'] ?? 'last') as VerifyMode;
+  const certificateDir = typeof options['certificate'] === 'string' ? options['certificate'] : undefined;
+  const unique = [...new Set(args)];
+  // Every drive is chosen (eligibility, identity) before any is touched.
+  const chosen: ChosenDrive[] = [];
+  for (const target of unique) chosen.push(await chooseDrive(target));
+  for (const drive of chosen) for (const warning of drive.assessment.warnings) runtime.note(`warning: ${drive.assessment.drive.path}: ${warning.message}`);
+  const names = chosen.map((drive) => describeDrive(drive.assessment.drive)).join('; ');
+  await runtime.confirm(`Erase (${METHOD_WORDS[method]}) and reformat ${chosen.length === 1 ? '' : `${chosen.length} drives: `}`, names, chosen.length > 1 ? { typed: String(chosen.length) } : {});
+
+  const results = await sanitizeDrives(chosen, { method, verify, signal: runtime.signal, onProgress: progressPrinter(runtime) });
+  const certificates = [];
+  if (certificateDir !== undefined) {
+    for (const [index, result] of results.entries()) {
+      const drive = chosen[index]?.assessment.drive;
+      if (drive === undefined) continue;
+      const record = buildCertificateRecord({ wipe: result, drive });
+      certificates.push({ target: result.target, ...(await writeCertificate(record, certificateDir)) });
+    }
+  }
+  const summary = (result: WipeResult): string =>
+    `${result.target}: ${result.outcome}${result.outcome === 'sanitized' ? `, NIST SP 800-88 Rev.2 level: ${result.nistLevel === 'Clear' ? 'Clear' : 'none (not a full, verified overwrite)'}, verification ${result.verification}` : ` (${result.error?.code ?? '?'}: ${result.error?.message ?? ''})`}, ${Math.round(result.durationSeconds)} s`;
+  const notSanitized = results.filter((result) => result.outcome !== 'sanitized');
+  if (notSanitized.length > 0) {
+    const detail = notSanitized.map(summary).join('; ');
+    const written = certificates.length > 0 ? ` Certificates written to ${certificateDir ?? ''}.` : '';
+    if (notSanitized.every((result) => result.outcome === 'cancelled')) throw cancelled('CANCELLED', `Sanitizing was cancelled: ${detail}. The drives are NOT sanitized.${written}`, 'Run it again to sanitize them.');
+    throw failed('SANITIZE_INCOMPLETE', `${results.length - notSanitized.length} of ${results.length} drives sanitized. Not sanitized: ${detail}.${written}`, 'Check the drives named (reseat or replace them) and sanitize them again.');
+  }
+  const lines = [
+    ...results.map(summary),
+    'Flash media (USB sticks, SD cards) cannot be Purged by overwriting: the best this reaches is NIST SP 800-88 Rev.2 "Clear".',
+    ...certificates.map((certificate) => `Certificate: ${certificate.pdfPath} (record ${certificate.jsonPath}, SHA-256 ${certificate.sha256})`),
+  ];
+  return { data: { results, certificates }, text: lines.join('\n') };
+}

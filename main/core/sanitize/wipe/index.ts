@@ -1,0 +1,17 @@
+/**
+ * Drive sanitization by overwriting: quick (metadata only, not a sanitization), zero, random
+ * (AES-256-CTR keystream) and random-then-zero, each optionally read back and compared, then a
+ * fresh MBR + FAT32 volume. A completed, verified overwrite reaches NIST SP 800-88 Rev.2
+ * "Clear" — never "Purge": a flash drive's controller keeps spare and remapped blocks that no
+ * overwrite through the USB interface can reach.
+ */
+export type { PassRecord, SanitizeOptions, VerifyMode, WipeErrorCounts, WipeMethod, WipeOptions, WipeProgress, WipeResult } from './types';
+export { VERIFY_MODES, WIPE_METHODS } from './types';
+export { wipeTarget } from './wipe';
+export { sanitizeDrives } from './sanitize-drives';
+export { DEFAULT_READ_BYTES_PER_SECOND, DEFAULT_WRITE_BYTES_PER_SECOND, estimateSeconds } from './estimate';
+// Lower level, for tests and benchmarks: one pass, one verification, the comparison, quick's regions.
+export { CHUNK_BYTES, verifyPass, writePass, type PassIoOptions, type Span } from './pass';
+export { PassPattern } from './pattern';
+export { firstMismatch } from './compare';
+export { quickEraseRegions, type EraseRegion } from './quick';

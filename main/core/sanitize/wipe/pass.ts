@@ -1,0 +1,186 @@
+/**
+ * One overwrite pass and one verification pass over a block target, built for speed with flat
+ * memory whatever the drive's size:
+ *
+ * - Asynchronous positioned I/O through BlockTarget (the libuv thread pool does the syscalls),
+ *   two chunk buffers reused for the whole pass: while one chunk is being written the next
+ *   one's keystream is generated on the main thread (double buffering); verification reads the
+ *   next chunk while comparing the current one.
+ * - 1 MiB chunks. Bigger ones looked right on paper, but on the 2-core reference machine 8 MiB
+ *   chunks made CPU-bound verification ~1.5× slower and random passes ~10 % slower: a 1 MiB
+ *   chunk is still in the CPU cache when the kernel copies it out (or we compare it), an 8 MiB
+ *   one is not. The drive never sees our chunk size anyway: writes go through the page cache and
+ *   reads through readahead, and the kernel sizes the device's requests.
+ * - fsync: one that the pass waits for at its end, plus background flushes every 64 MiB that it
+ *   does not wait for (only the previous one must be done before the next starts). Without them
+ *   a fast machine soaks gigabytes into the page cache, the progress bar reaches 100 % and then
+ *   sits there for minutes while a 30 MB/s stick catches up; and the keystream generation could
+ *   not overlap with the device's writing, only with the copy into the cache.
+ * - Cancellation is checked between chunks; nothing is ever left in flight on return, because
+ *   the caller closes the descriptor next.
+ */
+import { dropBufferCache, type BlockTarget } from '../../disk';
+import type { PassPattern } from './pattern';
+import { newErrorCounts, throwIfCancelled, withRetries } from './retry';
+import type { WipeErrorCounts } from './types';
+
+export const CHUNK_BYTES = 1024 * 1024;
+export const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
+
+/** A byte range of the target. A whole-drive pass is one span; quick erases many small ones. */
+export interface Span {
+  start: number;
+  length: number;
+}
+
+export interface PassIoOptions {
+  signal?: AbortSignal;
+  /** After every chunk: bytes done so far in this pass. */
+  onBytes?: (bytesDone: number) => void;
+  /** Retries and failures are counted here. */
+  errors?: WipeErrorCounts;
+  /** Where to write or read; the whole target by default. Spans are visited in order. */
+  spans?: readonly Span[];
+  chunkBytes?: number;
+}
+
+interface Chunk {
+  position: number;
+  length: number;
+}
+
+function* chunksOf(spans: readonly Span[], chunkBytes: number): Generator<Chunk, void> {
+  for (const span of spans) {
+    for (let offset = 0; offset < span.length; offset += chunkBytes) {
+      yield { position: span.start + offset, length: Math.min(chunkBytes, span.length - offset) };
+    }
+  }
+}
+
+/** Settles an operation into its error (or null), so a failure nobody awaits yet is never an unhandled rejection. */
+function settled(operation: Promise<unknown>): Promise<Error | null> {
+  return operation.then(
+    () => null,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
+}
+
+function pick(buffers: readonly [Buffer, Buffer], index: number): Buffer {
+  return index % 2 === 0 ? buffers[0] : buffers[1];
+}
+
+/** An fsync running in the background; its error is kept until someone waits for it. */
+class BackgroundFlush {
+  private pending: Promise<Error | null> = Promise.resolve(null);
+
+  constructor(private readonly target: BlockTarget) {}
+
+  async start(): Promise<void> {
+    await this.settle();
+    this.pending = settled(this.target.flush());
+  }
+
+  /** Waits for the running flush and throws its error, if any. */
+  async settle(): Promise<void> {
+    const error = await this.pending;
+    this.pending = Promise.resolve(null);
+    if (error !== null) throw error;
+  }
+}
+
+function ioContext(target: BlockTarget, options: PassIoOptions, errors: WipeErrorCounts, what: string): Parameters<typeof withRetries>[1] {
+  return { errors, signal: options.signal, targetPath: target.path, what };
+}
+
+/**
+ * Writes the pattern over the spans (the whole target by default) and makes it durable.
+ * Throws typed errors: CANCELLED, DRIVE_UNPLUGGED, IO_ERROR (after retries)…
+ */
+export async function writePass(target: BlockTarget, pattern: PassPattern, options: PassIoOptions = {}): Promise<{ bytes: number; seconds: number }> {
+  const errors = options.errors ?? newErrorCounts();
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  const cursor = pattern.cursor();
+  // allocUnsafeSlow: never zero-filled, not pooled; the zero pattern never touches them, so they cost it nothing.
+  const scratch: [Buffer, Buffer] = [Buffer.allocUnsafeSlow(chunkBytes), Buffer.allocUnsafeSlow(chunkBytes)];
+  const flusher = new BackgroundFlush(target);
+  const started = performance.now();
+  const chunks = chunksOf(options.spans ?? [{ start: 0, length: target.size }], chunkBytes);
+  let current = chunks.next();
+  let data = current.done === true ? null : cursor.next(scratch[0], current.value.length);
+  let index = 0;
+  let done = 0;
+  let sinceFlush = 0;
+  try {
+    while (current.done !== true && data !== null) {
+      throwIfCancelled(options.signal, target.path);
+      const { position, length } = current.value;
+      const chunkData = data;
+      const writing = withRetries(() => target.write(chunkData, position), ioContext(target, options, errors, `writing at byte ${position}`));
+      const following = chunks.next();
+      let nextData: Buffer | null = null;
+      try {
+        // The next chunk's keystream is computed while this one is being written.
+        if (following.done !== true) nextData = cursor.next(pick(scratch, index + 1), following.value.length);
+      } finally {
+        await writing;
+      }
+      done += length;
+      sinceFlush += length;
+      index += 1;
+      options.onBytes?.(done);
+      if (sinceFlush >= FLUSH_EVERY_BYTES && following.done !== true) {
+        await flusher.start();
+        sinceFlush = 0;
+      }
+      current = following;
+      data = nextData;
+    }
+    await flusher.settle();
+    await target.flush();
+  } finally {
+    // Never return with an fsync still running on a descriptor the caller is about to close.
+    await flusher.settle().catch(() => undefined);
+  }
+  return { bytes: done, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Reads the spans back and compares them with the pattern from its start; stops at the first
+ * byte that differs. On a Linux block device the buffer cache is dropped first, so the bytes
+ * come from the drive, not from what the kernel remembers writing.
+ */
+export async function verifyPass(target: BlockTarget, pattern: PassPattern, options: PassIoOptions = {}): Promise<{ bytes: number; mismatchAt: number | null }> {
+  const errors = options.errors ?? newErrorCounts();
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  const cursor = pattern.cursor();
+  const buffers: [Buffer, Buffer] = [Buffer.allocUnsafeSlow(chunkBytes), Buffer.allocUnsafeSlow(chunkBytes)];
+  if (target.kind === 'device') await dropBufferCache(target.path);
+  const chunks = chunksOf(options.spans ?? [{ start: 0, length: target.size }], chunkBytes);
+  const readInto = (buffer: Buffer, chunk: Chunk): Promise<Error | null> =>
+    settled(withRetries(() => target.read(buffer.subarray(0, chunk.length), chunk.position), ioContext(target, options, errors, `reading at byte ${chunk.position}`)));
+  let current = chunks.next();
+  let reading: Promise<Error | null> | null = current.done === true ? null : readInto(buffers[0], current.value);
+  let index = 0;
+  let done = 0;
+  try {
+    while (current.done !== true) {
+      const failure = await reading;
+      reading = null;
+      if (failure !== null) throw failure;
+      throwIfCancelled(options.signal, target.path);
+      const following = chunks.next();
+      // The next chunk is read while this one is compared.
+      if (following.done !== true) reading = readInto(pick(buffers, index + 1), following.value);
+      const { position, length } = current.value;
+      const bad = cursor.check(pick(buffers, index), length);
+      if (bad >= 0) return { bytes: done + bad, mismatchAt: position + bad };
+      done += length;
+      index += 1;
+      options.onBytes?.(done);
+      current = following;
+    }
+    return { bytes: done, mismatchAt: null };
+  } finally {
+    if (reading !== null) await reading;
+  }
+}

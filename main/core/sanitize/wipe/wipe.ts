@@ -1,0 +1,232 @@
+/**
+ * A whole wipe of one open target: the method's passes, verification, a fresh MBR + FAT32
+ * volume, and a result that says exactly what was achieved. It never throws for a drive
+ * problem (unplugged, failing, cancelled…): those end up in the result, so one bad drive in a
+ * batch is just one failed result.
+ */
+import { DEFAULT_LABEL, MIN_FORMAT_BYTES, formatTarget, type BlockTarget } from '../../disk';
+import { failed, refused, toPanoramaUsbError, type PanoramaUsbError } from '../../errors';
+import { ProgressReporter } from '../../jobs';
+import { verifiedPasses } from './estimate';
+import { CHUNK_BYTES, verifyPass, writePass, type PassIoOptions, type Span } from './pass';
+import { PassPattern } from './pattern';
+import { quickEraseRegions } from './quick';
+import { newErrorCounts, noteError, throwIfCancelled } from './retry';
+import { VERIFY_MODES, WIPE_METHODS, type PassPatternKind, type PassRecord, type VerifyMode, type WipeMethod, type WipeOptions, type WipeResult } from './types';
+
+export function passPlan(method: WipeMethod): PassPatternKind[] {
+  switch (method) {
+    case 'quick':
+      return [];
+    case 'zero':
+      return ['zero'];
+    case 'random':
+      return ['random'];
+    case 'random-zero':
+      return ['random', 'zero'];
+  }
+}
+
+/** Options come from the CLI and the bridge too: refuse anything else before touching a drive. */
+export function assertWipeOptions(options: { method: unknown; verify: unknown }): asserts options is { method: WipeMethod; verify: VerifyMode } {
+  if (!(WIPE_METHODS as readonly unknown[]).includes(options.method)) {
+    throw refused('INVALID_METHOD', `Unknown wipe method ${JSON.stringify(options.method)}.`, `Use one of: ${WIPE_METHODS.join(', ')}.`);
+  }
+  if (!(VERIFY_MODES as readonly unknown[]).includes(options.verify)) {
+    throw refused('INVALID_VERIFY_MODE', `Unknown verification mode ${JSON.stringify(options.verify)}.`, `Use one of: ${VERIFY_MODES.join(', ')}.`);
+  }
+}
+
+/** A result for a drive the wipe never started on (refused, changed, cancelled before its turn). */
+export function unstartedResult(targetPath: string, options: { method: WipeMethod; verify: VerifyMode }, startedAt: Date, error: PanoramaUsbError): WipeResult {
+  const errors = newErrorCounts();
+  if (error.outcome !== 'cancelled') errors.failed = 1;
+  noteError(errors, error.message);
+  const endedAt = new Date();
+  return {
+    target: targetPath,
+    method: options.method,
+    verify: options.verify,
+    outcome: error.outcome === 'cancelled' ? 'cancelled' : 'failed',
+    passes: [],
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    durationSeconds: (endedAt.getTime() - startedAt.getTime()) / 1000,
+    bytesWritten: 0,
+    bytesVerified: 0,
+    throughputBytesPerSecond: 0,
+    errors,
+    verification: 'not-run',
+    mismatchAt: null,
+    nistLevel: 'none',
+    formatted: false,
+    error: { code: error.code, message: error.message },
+  };
+}
+
+function mismatch(targetPath: string, offset: number, phase: string): PanoramaUsbError {
+  return failed(
+    'VERIFY_MISMATCH',
+    `${targetPath} did not read back what was written: byte ${offset} differs (${phase}). The drive is NOT sanitized.`,
+    'The drive may be failing, or counterfeit (storing less than it claims): do not reuse it; if it held secrets, destroy it physically.',
+  );
+}
+
+/** Wipes, verifies and formats one target opened for writing. The caller closes it. */
+export async function wipeTarget(target: BlockTarget, options: WipeOptions): Promise<WipeResult> {
+  assertWipeOptions(options);
+  const { method, verify, signal } = options;
+  const started = new Date();
+  const errors = newErrorCounts();
+  const passes: PassRecord[] = [];
+  const plan = passPlan(method);
+  const passCount = Math.max(plan.length, 1);
+  let bytesWritten = 0;
+  let bytesVerified = 0;
+  let writeSeconds = 0;
+  let verificationsDone = 0;
+  let verification: WipeResult['verification'] = 'not-run';
+  let mismatchAt: number | null = null;
+  let formatted = false;
+
+  // Progress: the whole job's bytes, so one bar goes from 0 to 100 % across every pass.
+  let jobDone = 0;
+  let jobTotal = 0;
+  let currentPass = 1;
+  const onProgress = options.onProgress;
+  const reporter = onProgress === undefined ? null : new ProgressReporter({
+    jobId: target.path,
+    emit: (event) => onProgress({ target: target.path, phase: event.phase, pass: currentPass, passes: passCount, bytesDone: event.bytesDone, bytesTotal: event.bytesTotal, bytesPerSecond: event.bytesPerSecond, etaSeconds: event.etaSeconds }),
+  });
+  const report = (phase: string, done: number, final = false): void => {
+    reporter?.report(phase, done, jobTotal, { final });
+  };
+
+  /** Pass options that move the job's progress along as bytes are done, and count into `record`. */
+  const io = (phase: string, spans: readonly Span[] | undefined, count: (bytes: number) => void): PassIoOptions => {
+    const base = jobDone;
+    report(phase, base);
+    return {
+      signal,
+      errors,
+      ...(spans === undefined ? {} : { spans }),
+      onBytes: (bytes) => {
+        count(bytes);
+        report(phase, base + bytes);
+      },
+    };
+  };
+
+  const overwrite = async (pass: number, pattern: PassPattern, phase: string, spans?: readonly Span[]): Promise<PassRecord> => {
+    currentPass = pass;
+    const record: PassRecord = { pass, pattern: spans === undefined ? pattern.kind : 'quick', bytes: 0, startedAt: new Date().toISOString(), endedAt: '', bytesPerSecond: 0, verified: null };
+    passes.push(record);
+    const startedAt = performance.now();
+    try {
+      await writePass(target, pattern, io(phase, spans, (bytes) => (record.bytes = bytes)));
+    } finally {
+      // Also when the pass stopped early: the record says how far it got.
+      const seconds = (performance.now() - startedAt) / 1000;
+      record.endedAt = new Date().toISOString();
+      record.bytesPerSecond = seconds > 0 ? Math.round(record.bytes / seconds) : 0;
+      bytesWritten += record.bytes;
+      writeSeconds += seconds;
+      jobDone += record.bytes;
+    }
+    return record;
+  };
+
+  const readBack = async (record: PassRecord, pattern: PassPattern, phase: string, spans?: readonly Span[]): Promise<void> => {
+    throwIfCancelled(signal, target.path);
+    let verified = 0;
+    try {
+      const result = await verifyPass(target, pattern, io(phase, spans, (bytes) => (verified = bytes)));
+      verified = result.bytes;
+      record.verified = result.mismatchAt === null;
+      if (result.mismatchAt !== null) {
+        verification = 'failed';
+        mismatchAt = result.mismatchAt;
+        throw mismatch(target.path, result.mismatchAt, phase);
+      }
+      verificationsDone += 1;
+    } finally {
+      bytesVerified += verified;
+      jobDone += verified;
+    }
+  };
+
+  const verifications = verifiedPasses(method, verify);
+  try {
+    if (!target.writable) throw refused('TARGET_READ_ONLY', `${target.path} was opened read-only: nothing was written.`, 'Open it for writing (as root for a real drive).');
+    if (target.size < MIN_FORMAT_BYTES) {
+      throw refused('TARGET_TOO_SMALL', `${target.path} holds ${target.size} bytes: too small for the FAT32 volume written after the wipe. Nothing was written.`, 'Use a drive of at least 1 GB.');
+    }
+    throwIfCancelled(signal, target.path);
+
+    if (method === 'quick') {
+      const regions = quickEraseRegions(target);
+      const regionBytes = regions.reduce((sum, region) => sum + region.length, 0);
+      jobTotal = regionBytes * (1 + verifications);
+      const zeros = PassPattern.create('zero', CHUNK_BYTES);
+      const record = await overwrite(1, zeros, 'quick', regions);
+      if (verifications > 0) await readBack(record, zeros, 'verify 1/1: quick', regions);
+    } else {
+      jobTotal = target.size * (plan.length + verifications);
+      for (const [index, kind] of plan.entries()) {
+        const pass = index + 1;
+        const pattern = PassPattern.create(kind, CHUNK_BYTES);
+        try {
+          const record = await overwrite(pass, pattern, `pass ${pass}/${plan.length}: ${kind}`);
+          if (verify === 'all' || (verify === 'last' && pass === plan.length)) await readBack(record, pattern, `verify ${pass}/${plan.length}: ${kind}`);
+        } finally {
+          pattern.dispose();
+        }
+      }
+    }
+    if (verifications > 0 && verificationsDone === verifications) verification = 'passed';
+
+    throwIfCancelled(signal, target.path);
+    report('format', jobTotal);
+    await formatTarget(target, { label: options.label ?? DEFAULT_LABEL });
+    formatted = true;
+    report('format', jobTotal, true);
+    return finish('sanitized', null);
+  } catch (error) {
+    const typed = toPanoramaUsbError(error);
+    if (typed.outcome === 'cancelled') {
+      noteError(errors, typed.message);
+      return finish('cancelled', typed);
+    }
+    errors.failed += 1;
+    noteError(errors, typed.message);
+    return finish('failed', typed);
+  }
+
+  function finish(outcome: WipeResult['outcome'], error: PanoramaUsbError | null): WipeResult {
+    const ended = new Date();
+    const everyPassDone = plan.length > 0 && passes.length === plan.length && passes.every((record) => record.bytes === target.size);
+    // NIST SP 800-88 Rev.2 Clear: every addressable byte overwritten and read back. An unverified
+    // overwrite is not claimed as Clear (the certificate says "None" for it too).
+    const cleared = outcome !== 'cancelled' && method !== 'quick' && everyPassDone && verification === 'passed';
+    return {
+      target: target.path,
+      method,
+      verify,
+      outcome,
+      passes,
+      startedAt: started.toISOString(),
+      endedAt: ended.toISOString(),
+      durationSeconds: (ended.getTime() - started.getTime()) / 1000,
+      bytesWritten,
+      bytesVerified,
+      throughputBytesPerSecond: writeSeconds > 0 ? Math.round(bytesWritten / writeSeconds) : 0,
+      errors,
+      verification,
+      mismatchAt,
+      nistLevel: cleared ? 'Clear' : 'none',
+      formatted,
+      error: error === null ? null : { code: error.code, message: error.message },
+    };
+  }
+}
+

@@ -1,0 +1,564 @@
+/**
+ * Drive wipes end to end on 1 GiB images (and loop devices as root): secrets planted all over
+ * the drive — first and last sector, between partitions, inside a FAT32 volume's metadata, in
+ * its files and in its free clusters — are gone after zero / random / random-zero (counted by a
+ * streaming scan and by `grep -c -a`), while a quick erase only removes the metadata, as it
+ * says. After every wipe the fresh volume passes `fsck.fat -n` and mtools reads its label.
+ * Verification catches a byte that does not read back; transient errors are retried and
+ * counted; cancelling leaves a drive that is reported as not sanitized; in a batch, one drive
+ * that changed or was pulled out never stops the others.
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, openSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { BlockTarget, PARTITION_START_LBA, classifyIoError, formatTarget, withVolume } from '../../main/core/disk';
+import {
+  CHUNK_BYTES,
+  PassPattern,
+  estimateSeconds,
+  firstMismatch,
+  quickEraseRegions,
+  sanitizeDrives,
+  verifyPass,
+  wipeTarget,
+  writePass,
+  type EraseRegion,
+  type WipeProgress,
+  type WipeResult,
+} from '../../main/core/sanitize/wipe';
+import { chooseDrive } from '../../main/core/target';
+import { GiB, imageDir, MiB, sparseImage } from '../support/images';
+import { attachLoop, canUseLoopDevices, detachLoop, fsckFat, mtools, mtoolsImage, mustRun, tool } from '../support/tools';
+
+const { dir, cleanup } = imageDir('sanitize-wipe');
+afterAll(cleanup);
+
+// Wiped images are no longer sparse: remove each one as soon as its test is done.
+const made: string[] = [];
+function image(name: string, size = GiB): string {
+  const file = sparseImage(dir, name, size);
+  made.push(file);
+  return file;
+}
+afterEach(() => {
+  vi.restoreAllMocks();
+  while (made.length > 0) rmSync(made.pop() ?? '', { force: true });
+});
+
+const MARKER = Buffer.from('PANORAMA-SECRET-MARKER:7f3a9c', 'latin1');
+
+/** Offsets of every marker in the file, read in 8 MiB chunks with an overlap for markers across chunk edges. */
+function scanMarkers(file: string): number[] {
+  const fd = openSync(file, 'r');
+  const overlap = MARKER.length - 1;
+  const buffer = Buffer.alloc(8 * MiB + overlap);
+  const offsets: number[] = [];
+  try {
+    let carried = 0;
+    let position = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, carried, 8 * MiB, position);
+      if (read === 0) break;
+      const end = carried + read;
+      const window = buffer.subarray(0, end);
+      for (let at = window.indexOf(MARKER); at !== -1; at = window.indexOf(MARKER, at + 1)) offsets.push(position - carried + at);
+      carried = Math.min(overlap, end);
+      buffer.copy(buffer, 0, end - carried, end);
+      position += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return offsets;
+}
+
+/**
+ * An independent count: grep's records holding a marker (0 means none anywhere). -z makes NUL
+ * the record separator: a zeroed drive is then many empty records instead of one 1 GiB line
+ * (seconds per run), and grep skips a sparse image's holes.
+ */
+function grepCount(file: string): number {
+  const run = tool('grep', ['-c', '-a', '-z', '-F', MARKER.toString('latin1'), file]);
+  return Number(run.stdout.trim());
+}
+
+function writeAt(file: string, offset: number, bytes: Uint8Array): void {
+  const fd = openSync(file, 'r+');
+  try {
+    writeSync(fd, bytes, 0, bytes.length, offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readAt(file: string, offset: number, length: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const bytes = Buffer.alloc(length);
+    readSync(fd, bytes, 0, length, offset);
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function flipByte(file: string, offset: number): void {
+  writeAt(file, offset, Buffer.from([(readAt(file, offset, 1)[0] ?? 0) ^ 0xff]));
+}
+
+/** File contents with a marker every 4 KiB, like a configuration archive's certificate spread over clusters. */
+function secretFile(bytes: number): Buffer {
+  const data = Buffer.alloc(bytes, 0x20);
+  for (let offset = 0; offset + 4096 <= bytes; offset += 4096) MARKER.copy(data, offset + 100);
+  return data;
+}
+
+interface FatGeometry {
+  reserved: number;
+  fatSectors: number;
+  rootCluster: number;
+  sectorsPerCluster: number;
+}
+
+function fatGeometry(file: string, volumeOffset: number): FatGeometry {
+  const boot = readAt(file, volumeOffset, 512);
+  return { reserved: boot.readUInt16LE(14), fatSectors: boot.readUInt32LE(36), rootCluster: boot.readUInt32LE(44), sectorsPerCluster: boot[13] ?? 1 };
+}
+
+/** Markers in a FAT32 volume's metadata: boot code, a reserved sector, the end of both FATs, a deleted root-folder entry. */
+function plantInFatMetadata(file: string, volumeOffset: number): number[] {
+  const { reserved, fatSectors, rootCluster, sectorsPerCluster } = fatGeometry(file, volumeOffset);
+  const rootFolder = volumeOffset + (reserved + 2 * fatSectors + (rootCluster - 2) * sectorsPerCluster) * 512;
+  const offsets = [
+    volumeOffset + 100, // boot code area of the volume boot sector
+    volumeOffset + 3 * 512 + 8, // an unused reserved sector
+    volumeOffset + (reserved + fatSectors - 1) * 512 + 8, // last sector of FAT 1
+    volumeOffset + (reserved + 2 * fatSectors - 1) * 512 + 8, // last sector of FAT 2
+  ];
+  for (const offset of offsets) writeAt(file, offset, MARKER);
+  // A deleted entry (0xE5) in the root folder still shows the rest of the file's name; entry 12
+  // is free and still inside the first cluster, even with 512-byte clusters.
+  writeAt(file, rootFolder + 32 * 12, Buffer.concat([Buffer.from([0xe5]), MARKER]));
+  return [...offsets, rootFolder + 32 * 12 + 1];
+}
+
+interface Planted {
+  /** Offsets a quick erase must clear: first sector and MiB, volume metadata, last sector. */
+  metadata: number[];
+  total: number;
+}
+
+/**
+ * A drive as it comes back from the field: our MBR + FAT32 volume with the archive and the
+ * appliance's logs written through FatVolume, plus markers in the first and last sector, the
+ * gap before the partition, the volume's metadata, free clusters and every 64 MiB.
+ */
+async function plantSecrets(file: string): Promise<Planted> {
+  const target = await BlockTarget.open(file, { access: 'write' });
+  let size: number;
+  try {
+    await formatTarget(target, { label: 'SECRETS' });
+    size = target.size;
+  } finally {
+    target.close();
+  }
+  await withVolume(file, { access: 'write' }, (volume) => {
+    volume.writeFile('/certificates-omni_secret-cam.zip', secretFile(256 * 1024));
+    volume.mkdir('/panorama');
+    volume.writeFile('/panorama/occ.log', secretFile(64 * 1024));
+  });
+  const volumeOffset = PARTITION_START_LBA * 512;
+  const metadata = [16, 100 * 512 + 7, ...plantInFatMetadata(file, volumeOffset), size - 512 + 16];
+  for (const offset of [16, 100 * 512 + 7, size - 512 + 16]) writeAt(file, offset, MARKER);
+  // "Free" clusters (what deleted files leave behind) and places all over the drive.
+  const elsewhere = [100 * MiB + 4096, 400 * MiB + 8192, 900 * MiB + 12_288];
+  for (let offset = 64 * MiB; offset < size - 64 * MiB; offset += 64 * MiB) elsewhere.push(offset + 777);
+  for (const offset of elsewhere) writeAt(file, offset, MARKER);
+  const total = scanMarkers(file).length;
+  // 64 + 16 markers in the two files, and every raw one.
+  expect(total).toBe(80 + metadata.length + elsewhere.length);
+  return { metadata, total };
+}
+
+/** The fresh volume is clean for fsck.fat and mtools reads its label. */
+function expectFreshVolume(file: string, size: number, label: string): void {
+  const fsck = fsckFat(file, PARTITION_START_LBA * 512, size - PARTITION_START_LBA * 512);
+  expect(fsck.status, fsck.stdout + fsck.stderr).toBe(0);
+  expect(mtools('mlabel', ['-s', '-i', mtoolsImage(file, PARTITION_START_LBA * 512), '::']).trim()).toBe(`Volume label is ${label}`);
+  expect(mtools('mdir', ['-b', '-i', mtoolsImage(file, PARTITION_START_LBA * 512), '::']).trim()).toBe('');
+}
+
+async function wipeImage(file: string, options: Parameters<typeof wipeTarget>[1]): Promise<WipeResult> {
+  const target = await BlockTarget.open(file, { access: 'write' });
+  try {
+    return await wipeTarget(target, options);
+  } finally {
+    target.close();
+  }
+}
+
+function ioError(code: string, file: string, size: number): Error {
+  return classifyIoError(Object.assign(new Error(`${code}: simulated, write`), { code }), file, 'image', size);
+}
+
+describe('firstMismatch', () => {
+  it('finds the first byte that differs, or -1', () => {
+    const expected = Buffer.alloc(8 * MiB, 0x5a);
+    const actual = Buffer.from(expected);
+    expect(firstMismatch(actual, expected)).toBe(-1);
+    actual[5_000_001] = 0x5b;
+    actual[7_000_000] = 0;
+    expect(firstMismatch(actual, expected)).toBe(5_000_001);
+    expect(firstMismatch(actual.subarray(0, 10), expected.subarray(0, 12))).toBe(10);
+    expect(firstMismatch(new Uint8Array(0), new Uint8Array(0))).toBe(-1);
+  });
+});
+
+describe('overwrite methods on a 1 GiB image', () => {
+  it.each([
+    ['zero', 'off', ['zero'], 'not-run'],
+    ['random', 'last', ['random'], 'passed'],
+    ['random-zero', 'all', ['random', 'zero'], 'passed'],
+  ] as const)('%s (verify %s) leaves no secret anywhere, reaches Clear and formats', { timeout: 90_000 }, async (method, verify, patterns, verification) => {
+    const file = image(`${method}.img`);
+    const planted = await plantSecrets(file);
+    expect(grepCount(file)).toBeGreaterThan(0);
+
+    const events: { at: number; progress: WipeProgress }[] = [];
+    const result = await wipeImage(file, { method, verify, label: 'WIPED', onProgress: (progress) => events.push({ at: performance.now(), progress }) });
+
+    // Clear needs the overwrite read back: an unverified wipe is sanitized but not claimed as Clear.
+    expect(result).toMatchObject({ target: file, method, verify, outcome: 'sanitized', nistLevel: verify === 'off' ? 'none' : 'Clear', formatted: true, verification, mismatchAt: null, error: null, errors: { retried: 0, failed: 0, messages: [] } });
+    expect(result.passes.map((pass) => [pass.pattern, pass.bytes, pass.verified])).toEqual(
+      patterns.map((pattern, index) => [pattern, GiB, verify === 'all' || (verify === 'last' && index === patterns.length - 1) ? true : null]),
+    );
+    expect(result.bytesWritten).toBe(patterns.length * GiB);
+    expect(result.bytesVerified).toBe(verify === 'off' ? 0 : verify === 'all' ? patterns.length * GiB : GiB);
+    expect(result.throughputBytesPerSecond).toBeGreaterThan(0);
+
+    // Not one of the planted markers is left, by our scan and by grep.
+    expect(planted.total).toBeGreaterThan(90);
+    expect(scanMarkers(file)).toEqual([]);
+    expect(grepCount(file)).toBe(0);
+    expectFreshVolume(file, GiB, 'WIPED');
+
+    // Progress: at most 4 events a second (the final one may come sooner), phases in order, ending at 100 %.
+    const last = events.at(-1)?.progress;
+    expect(last).toMatchObject({ target: file, phase: 'format', bytesDone: last?.bytesTotal, etaSeconds: 0, passes: patterns.length });
+    expect(last?.bytesTotal).toBe((patterns.length + (verify === 'off' ? 0 : verify === 'all' ? patterns.length : 1)) * GiB);
+    // (A few ms of slack: the callback runs just after the reporter read its clock.)
+    for (let index = 1; index < events.length - 1; index += 1) expect((events[index]?.at ?? 0) - (events[index - 1]?.at ?? 0)).toBeGreaterThanOrEqual(240);
+    const phases = [...new Set(events.map((event) => event.progress.phase))];
+    expect(phases.filter((phase) => phase.startsWith('pass '))).toEqual(patterns.map((pattern, index) => `pass ${index + 1}/${patterns.length}: ${pattern}`));
+  });
+});
+
+describe('quick erase', () => {
+  it('removes the partition table and the volume metadata, formats, and says it is not a Clear', async () => {
+    const file = image('quick.img');
+    const planted = await plantSecrets(file);
+    const result = await wipeImage(file, { method: 'quick', verify: 'last' });
+    expect(result).toMatchObject({ outcome: 'sanitized', nistLevel: 'none', formatted: true, verification: 'passed', error: null });
+    expect(result.passes).toHaveLength(1);
+    expect(result.passes[0]).toMatchObject({ pass: 1, pattern: 'quick', verified: true });
+    expect(result.bytesWritten).toBeLessThan(16 * MiB);
+
+    for (const offset of planted.metadata) expect(readAt(file, offset, MARKER.length).equals(MARKER), `marker at ${offset}`).toBe(false);
+    // Honest limit: file contents and free clusters are NOT overwritten by a quick erase: data
+    // clusters may remain readable with recovery tools. This is why its nistLevel is 'none'.
+    const left = scanMarkers(file);
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.length).toBeLessThan(planted.total);
+    expectFreshVolume(file, GiB, 'PANORAMA');
+  });
+
+  it('removes metadata the new volume does not cover: a superfloppy with another geometry', async () => {
+    const file = image('quick-superfloppy.img');
+    // 512-byte clusters: 8 MiB FATs, the root folder at 16 MiB — far past where our format writes.
+    mustRun('mkfs.fat', ['-F', '32', '-s', '1', '-R', '64', '-n', 'OLDSTICK', file]);
+    mtools('mcopy', ['-i', file, '-', '::/certificates-omni_old-cam.zip'], secretFile(128 * 1024));
+    const metadata = plantInFatMetadata(file, 0);
+    const { fatSectors } = fatGeometry(file, 0);
+    expect(fatSectors * 512).toBeGreaterThan(4 * MiB);
+    const before = scanMarkers(file).length;
+
+    const target = await BlockTarget.open(file, { access: 'write' });
+    try {
+      const regions = quickEraseRegions(target);
+      const covers = (offset: number): boolean => regions.some((region) => offset >= region.start && offset + MARKER.length <= region.start + region.length);
+      for (const offset of metadata) expect(covers(offset), `region list covers ${offset}`).toBe(true);
+      const result = await wipeTarget(target, { method: 'quick', verify: 'off' });
+      expect(result).toMatchObject({ outcome: 'sanitized', nistLevel: 'none', formatted: true, verification: 'not-run' });
+      expect(result.bytesWritten).toBeGreaterThan(2 * fatSectors * 512);
+    } finally {
+      target.close();
+    }
+    for (const offset of metadata) expect(readAt(file, offset, MARKER.length).equals(MARKER), `marker at ${offset}`).toBe(false);
+    // The old file's clusters are still there (quick is not a sanitization).
+    expect(scanMarkers(file).length).toBe(before - metadata.length);
+    expectFreshVolume(file, GiB, 'PANORAMA');
+  });
+
+  it('finds every partition: GPT (FAT and unknown), MBR with an extended partition', async () => {
+    const covers = (regions: readonly EraseRegion[], start: number, length: number): boolean => regions.some((region) => start >= region.start && start + length <= region.start + region.length);
+    const regionsOf = async (file: string): Promise<EraseRegion[]> => {
+      const target = await BlockTarget.open(file, { access: 'read' });
+      try {
+        return quickEraseRegions(target);
+      } finally {
+        target.close();
+      }
+    };
+
+    const gpt = image('gpt.img');
+    mustRun('sfdisk', ['--quiet', gpt], { input: 'label: gpt\nstart=2048, size=204800, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7\nstart=206848, size=204800, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n' });
+    mustRun('mkfs.fat', ['-F', '32', '--offset', '2048', gpt, String(204800 / 2)]);
+    const fat = fatGeometry(gpt, MiB);
+    const gptRegions = await regionsOf(gpt);
+    expect(covers(gptRegions, 0, MiB)).toBe(true);
+    expect(covers(gptRegions, MiB, (fat.reserved + 2 * fat.fatSectors) * 512)).toBe(true);
+    expect(covers(gptRegions, MiB + (fat.reserved + 2 * fat.fatSectors + (fat.rootCluster - 2) * fat.sectorsPerCluster) * 512, fat.sectorsPerCluster * 512)).toBe(true);
+    expect(covers(gptRegions, 206848 * 512, 2 * MiB)).toBe(true);
+    expect(covers(gptRegions, GiB - MiB, MiB)).toBe(true);
+    expect(covers(gptRegions, MiB + 50 * MiB, 512)).toBe(false);
+
+    const dos = image('extended.img');
+    mustRun('sfdisk', ['--quiet', dos], { input: 'label: dos\nstart=2048, size=204800, type=c\nstart=206848, type=5\nstart=208896, size=102400, type=83\n' });
+    const dosRegions = await regionsOf(dos);
+    expect(covers(dosRegions, 206848 * 512, 512)).toBe(true); // the extended boot record
+    expect(covers(dosRegions, 208896 * 512, 2 * MiB)).toBe(true); // the logical partition's start
+    expect(covers(dosRegions, MiB, 2 * MiB)).toBe(true); // partition 1: no FAT inside, first 2 MiB
+  });
+});
+
+describe('verification', () => {
+  it('verifyPass finds a flipped byte at its exact offset, for random and zero passes', async () => {
+    const file = image('flip.img', 128 * MiB);
+    const target = await BlockTarget.open(file, { access: 'write' });
+    const random = PassPattern.create('random', CHUNK_BYTES);
+    const zeros = PassPattern.create('zero', CHUNK_BYTES);
+    try {
+      expect(await writePass(target, random)).toMatchObject({ bytes: 128 * MiB });
+      expect(await verifyPass(target, random)).toEqual({ bytes: 128 * MiB, mismatchAt: null });
+      flipByte(file, 77_777_777);
+      expect(await verifyPass(target, random)).toEqual({ bytes: 77_777_777, mismatchAt: 77_777_777 });
+      // The keystream is not zeros, and a fresh key gives another stream.
+      expect((await verifyPass(target, zeros)).mismatchAt).toBeLessThan(16);
+      expect((await verifyPass(target, PassPattern.create('random', CHUNK_BYTES))).mismatchAt).toBeLessThan(16);
+
+      await writePass(target, zeros);
+      flipByte(file, 128 * MiB - 1);
+      expect(await verifyPass(target, zeros)).toEqual({ bytes: 128 * MiB - 1, mismatchAt: 128 * MiB - 1 });
+    } finally {
+      random.dispose();
+      target.close();
+    }
+    // Once disposed the key is gone: the stream can no longer be produced.
+    expect(() => random.cursor()).toThrow(/disposed/);
+  });
+
+  it('a drive that reads back something else fails with VERIFY_MISMATCH at that byte, not Clear, not formatted', async () => {
+    const file = image('mismatch.img', 128 * MiB);
+    const target = await BlockTarget.open(file, { access: 'write' });
+    const bad = 33_333_333;
+    const realRead = target.read.bind(target);
+    vi.spyOn(target, 'read').mockImplementation(async (buffer, position) => {
+      await realRead(buffer, position);
+      if (bad >= position && bad < position + buffer.length) buffer[bad - position] = (buffer[bad - position] ?? 0) ^ 0x01;
+    });
+    try {
+      const result = await wipeTarget(target, { method: 'zero', verify: 'last' });
+      expect(result).toMatchObject({ outcome: 'failed', verification: 'failed', mismatchAt: bad, bytesVerified: bad, nistLevel: 'none', formatted: false, error: { code: 'VERIFY_MISMATCH' }, errors: { failed: 1 } });
+      expect(result.error?.message).toContain(`byte ${bad}`);
+      expect(result.passes[0]).toMatchObject({ pattern: 'zero', bytes: 128 * MiB, verified: false });
+    } finally {
+      target.close();
+    }
+  });
+});
+
+describe('errors and cancellation', () => {
+  it('retries transient I/O errors and counts them; gives up after 3 retries', async () => {
+    const file = image('eio.img', 128 * MiB);
+    const target = await BlockTarget.open(file, { access: 'write' });
+    const realWrite = target.write.bind(target);
+    let failures = 0;
+    const spy = vi.spyOn(target, 'write').mockImplementation(async (buffer, position) => {
+      if (position === 64 * MiB && failures < 2) {
+        failures += 1;
+        throw ioError('EIO', file, target.size);
+      }
+      await realWrite(buffer, position);
+    });
+    try {
+      const recovered = await wipeTarget(target, { method: 'random', verify: 'last' });
+      expect(recovered).toMatchObject({ outcome: 'sanitized', nistLevel: 'Clear', verification: 'passed', errors: { retried: 2, failed: 0 } });
+      expect(recovered.errors.messages).toEqual([expect.stringMatching(/at byte 67108864.*retry 1 of 3/), expect.stringMatching(/retry 2 of 3/)]);
+
+      spy.mockImplementation(async (buffer, position) => {
+        if (position === 64 * MiB) throw ioError('EAGAIN', file, target.size);
+        await realWrite(buffer, position);
+      });
+      const broken = await wipeTarget(target, { method: 'zero', verify: 'off' });
+      expect(broken).toMatchObject({ outcome: 'failed', nistLevel: 'none', formatted: false, error: { code: 'IO_ERROR' }, errors: { retried: 3, failed: 1 } });
+      expect(broken.passes[0]?.bytes).toBe(64 * MiB);
+    } finally {
+      target.close();
+    }
+  });
+
+  it('reports a drive that is gone as DRIVE_UNPLUGGED, without retrying', async () => {
+    const file = image('gone.img', 128 * MiB);
+    const target = await BlockTarget.open(file, { access: 'write' });
+    const realWrite = target.write.bind(target);
+    vi.spyOn(target, 'write').mockImplementation(async (buffer, position) => {
+      if (position >= 32 * MiB) throw ioError('ENODEV', file, target.size);
+      await realWrite(buffer, position);
+    });
+    try {
+      const result = await wipeTarget(target, { method: 'random-zero', verify: 'all' });
+      expect(result).toMatchObject({ outcome: 'failed', nistLevel: 'none', formatted: false, verification: 'not-run', error: { code: 'DRIVE_UNPLUGGED' }, errors: { retried: 0, failed: 1 }, bytesWritten: 32 * MiB });
+    } finally {
+      target.close();
+    }
+  });
+
+  it('cancelled after ~100 ms: outcome cancelled, not Clear, not formatted, and says the drive is not sanitized', async () => {
+    const file = image('cancel.img');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const result = await wipeImage(file, { method: 'random', verify: 'last', signal: controller.signal });
+    expect(result).toMatchObject({ outcome: 'cancelled', nistLevel: 'none', formatted: false, verification: 'not-run', error: { code: 'CANCELLED' }, errors: { failed: 0 } });
+    expect(result.error?.message).toContain('NOT sanitized');
+    expect(result.bytesWritten).toBeLessThan(GiB);
+    expect(result.passes[0]?.bytes).toBe(result.bytesWritten);
+  });
+
+  it('writes nothing when cancelled before starting, or when the target is read-only', async () => {
+    const file = image('untouched.img', 128 * MiB);
+    writeAt(file, 0, MARKER);
+    const controller = new AbortController();
+    controller.abort();
+    const cancelled = await wipeImage(file, { method: 'zero', verify: 'off', signal: controller.signal });
+    expect(cancelled).toMatchObject({ outcome: 'cancelled', bytesWritten: 0, passes: [], error: { code: 'CANCELLED' } });
+
+    const target = await BlockTarget.open(file, { access: 'read' });
+    try {
+      expect(await wipeTarget(target, { method: 'zero', verify: 'off' })).toMatchObject({ outcome: 'failed', bytesWritten: 0, passes: [], error: { code: 'TARGET_READ_ONLY' } });
+    } finally {
+      target.close();
+    }
+    expect(readAt(file, 0, MARKER.length).equals(MARKER)).toBe(true);
+    await expect(wipeImage(file, { method: 'shred' as 'zero', verify: 'off' })).rejects.toMatchObject({ code: 'INVALID_METHOD', outcome: 'refused' });
+  });
+});
+
+describe('sanitizeDrives', () => {
+  it('wipes drives in parallel; a drive changed since it was chosen is refused and the others are sanitized', { timeout: 90_000 }, async () => {
+    const files = [image('batch-0.img'), image('batch-1.img'), image('batch-2.img')];
+    for (const file of files) writeAt(file, 4096, MARKER);
+    const chosen = await Promise.all(files.map((file) => chooseDrive(file)));
+    // Between the choice and the wipe, someone repartitions the third drive.
+    const [, , changed] = files as [string, string, string];
+    mustRun('sfdisk', ['--quiet', changed], { input: 'label: dos\nstart=2048, type=83\n' });
+    const changedBefore = readAt(changed, 0, MiB);
+
+    const events: WipeProgress[] = [];
+    const [first] = chosen;
+    if (first === undefined) throw new Error('no drive chosen');
+    const results = await sanitizeDrives([...chosen, first], { method: 'zero', verify: 'off', onProgress: (progress) => events.push(progress) });
+
+    expect(results.map((result) => [result.target, result.outcome, result.nistLevel, result.error?.code ?? null])).toEqual([
+      [files[0], 'sanitized', 'none', null],
+      [files[1], 'sanitized', 'none', null],
+      [files[2], 'failed', 'none', 'DRIVE_CHANGED'],
+      [files[0], 'failed', 'none', 'DUPLICATE_TARGET'],
+    ]);
+    const [a, b] = results as [WipeResult, WipeResult];
+    // Both ran at the same time: each started before the other ended.
+    expect(a.startedAt < b.endedAt && b.startedAt < a.endedAt).toBe(true);
+    expect(new Set(events.map((event) => event.target))).toEqual(new Set([files[0], files[1]]));
+    expect(results[2]).toMatchObject({ passes: [], bytesWritten: 0, errors: { failed: 1 } });
+    expect(readAt(changed, 0, MiB).equals(changedBefore)).toBe(true);
+    for (const file of files.slice(0, 2)) {
+      expect(readAt(file, 4096, MARKER.length).equals(MARKER)).toBe(false);
+      expectFreshVolume(file, GiB, 'PANORAMA');
+    }
+  });
+});
+
+describe('estimateSeconds', () => {
+  it('orders the methods by the work they do and scales with the speed', () => {
+    const bytes = 32 * GiB;
+    const quick = estimateSeconds(bytes, 'quick', 'last');
+    const zero = estimateSeconds(bytes, 'zero', 'off');
+    const zeroVerified = estimateSeconds(bytes, 'zero', 'last');
+    const twoPassLast = estimateSeconds(bytes, 'random-zero', 'last');
+    const twoPassAll = estimateSeconds(bytes, 'random-zero', 'all');
+    expect(quick).toBeLessThan(10);
+    expect(quick).toBeLessThan(zero);
+    expect(zero).toBeLessThan(zeroVerified);
+    expect(zeroVerified).toBeLessThan(twoPassLast);
+    expect(twoPassLast).toBeLessThan(twoPassAll);
+    expect(estimateSeconds(bytes, 'random', 'off')).toBe(zero);
+    // 32 GiB at 30 MB/s is about 19 minutes.
+    expect(zero).toBeGreaterThan(1100);
+    expect(zero).toBeLessThan(1250);
+    expect(estimateSeconds(bytes, 'zero', 'off', 300_000_000)).toBeLessThan(zero / 9);
+  });
+});
+
+const loopsUsable = canUseLoopDevices();
+if (!loopsUsable) console.warn('Loop-device wipe tests skipped: they need root and losetup (the image-file tests run the same code).');
+
+describe.skipIf(!loopsUsable)('on loop devices', () => {
+  const attached: string[] = [];
+  const loop = (file: string): string => {
+    const device = attachLoop(file);
+    attached.push(device);
+    return device;
+  };
+  afterEach(() => {
+    while (attached.length > 0) detachLoop(attached.pop() ?? '');
+  });
+
+  it('random, verified, through the exclusive open of a chosen drive: no secret left', { timeout: 90_000 }, async () => {
+    const file = image('loop-secrets.img');
+    await plantSecrets(file);
+    const device = loop(file);
+    const results = await sanitizeDrives([await chooseDrive(device)], { method: 'random', verify: 'all', label: 'LOOPWIPE' });
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ target: device, outcome: 'sanitized', nistLevel: 'Clear', verification: 'passed', formatted: true, bytesWritten: GiB, bytesVerified: GiB });
+    detachLoop(attached.pop() ?? '');
+    expect(scanMarkers(file)).toEqual([]);
+    expect(grepCount(file)).toBe(0);
+    expectFreshVolume(file, GiB, 'LOOPWIPE');
+  });
+
+  it('a drive pulled out mid-wipe fails with DRIVE_UNPLUGGED; the two others are sanitized', { timeout: 90_000 }, async () => {
+    const files = [image('pull-0.img'), image('pull-1.img'), image('pull-2.img')];
+    const devices = files.map((file) => loop(file));
+    const chosen = await Promise.all(devices.map((device) => chooseDrive(device)));
+    const victim = { file: files[1] ?? '', device: devices[1] ?? '' };
+    let pulled = false;
+    const results = await sanitizeDrives(chosen, {
+      method: 'zero',
+      verify: 'off',
+      onProgress: (progress) => {
+        if (pulled || progress.target !== victim.device || progress.bytesDone === 0) return;
+        pulled = true;
+        // The medium goes away mid-pass, as when a stick is pulled from the hub.
+        truncateSync(victim.file, 0);
+        execFileSync('losetup', ['-c', victim.device]);
+      },
+    });
+    expect(pulled).toBe(true);
+    expect(results.map((result) => [result.outcome, result.error?.code ?? null])).toEqual([
+      ['sanitized', null],
+      ['failed', 'DRIVE_UNPLUGGED'],
+      ['sanitized', null],
+    ]);
+    expect(results[1]).toMatchObject({ nistLevel: 'none', formatted: false, errors: { retried: 0, failed: 1 } });
+    expect(results[1]?.bytesWritten).toBeLessThan(GiB);
+  });
+});
