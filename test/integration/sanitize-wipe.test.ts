@@ -450,6 +450,8 @@ describe('errors and cancellation', () => {
     }
     expect(readAt(file, 0, MARKER.length).equals(MARKER)).toBe(true);
     await expect(wipeImage(file, { method: 'shred' as 'zero', verify: 'off' })).rejects.toMatchObject({ code: 'INVALID_METHOD', outcome: 'refused' });
+    await expect(wipeImage(file, { method: 'zero', verify: 'off', label: 'NOT:A/LABEL' })).rejects.toMatchObject({ code: 'INVALID_LABEL', outcome: 'refused' });
+    expect(readAt(file, 0, MARKER.length).equals(MARKER)).toBe(true);
   });
 });
 

@@ -1,43 +1,15 @@
 /**
- * The shapes a certificate of sanitization is made from and made of. WipeResultLike mirrors the
- * wipe engine's result type field for field; it is defined here (not imported) so certificates
- * depend on the result's shape only, and the schema below checks results that arrive as JSON.
+ * The shapes a certificate of sanitization is made from and made of: the wipe engine's own
+ * result (a certificate describes exactly what it returned), and a schema that checks results
+ * arriving as JSON (from the bridge or a file) before they are certified.
  */
 import { z } from 'zod';
 import type { Drive } from '../../drives';
+import type { PassRecord, VerifyMode, WipeMethod, WipeResult } from '../wipe';
 
-export type WipeMethod = 'quick' | 'zero' | 'random' | 'random-zero';
-export type VerifyMode = 'last' | 'all' | 'off';
-
-export interface WipePassLike {
-  pass: number;
-  pattern: 'zero' | 'random' | 'quick';
-  bytes: number;
-  startedAt: string;
-  endedAt: string;
-  bytesPerSecond: number;
-  verified: boolean | null;
-}
-
-export interface WipeResultLike {
-  target: string;
-  method: WipeMethod;
-  verify: VerifyMode;
-  outcome: 'sanitized' | 'failed' | 'cancelled';
-  passes: WipePassLike[];
-  startedAt: string;
-  endedAt: string;
-  durationSeconds: number;
-  bytesWritten: number;
-  bytesVerified: number;
-  throughputBytesPerSecond: number;
-  errors: { retried: number; failed: number; messages: string[] };
-  verification: 'passed' | 'failed' | 'not-run';
-  mismatchAt: number | null;
-  nistLevel: 'Clear' | 'none';
-  formatted: boolean;
-  error: { code: string; message: string } | null;
-}
+export type { VerifyMode, WipeMethod };
+export type WipePassLike = PassRecord;
+export type WipeResultLike = WipeResult;
 
 const count = z.number().int().nonnegative();
 const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a date');

@@ -4,7 +4,7 @@
  * problem (unplugged, failing, cancelled…): those end up in the result, so one bad drive in a
  * batch is just one failed result.
  */
-import { DEFAULT_LABEL, MIN_FORMAT_BYTES, formatTarget, type BlockTarget } from '../../disk';
+import { DEFAULT_LABEL, MIN_FORMAT_BYTES, formatTarget, normalizeLabel, type BlockTarget } from '../../disk';
 import { failed, refused, toPanoramaUsbError, type PanoramaUsbError } from '../../errors';
 import { ProgressReporter } from '../../jobs';
 import { verifiedPasses } from './estimate';
@@ -28,12 +28,17 @@ export function passPlan(method: WipeMethod): PassPatternKind[] {
 }
 
 /** Options come from the CLI and the bridge too: refuse anything else before touching a drive. */
-export function assertWipeOptions(options: { method: unknown; verify: unknown }): asserts options is { method: WipeMethod; verify: VerifyMode } {
+export function assertWipeOptions(options: { method: unknown; verify: unknown; label?: unknown }): asserts options is { method: WipeMethod; verify: VerifyMode } {
   if (!(WIPE_METHODS as readonly unknown[]).includes(options.method)) {
     throw refused('INVALID_METHOD', `Unknown wipe method ${JSON.stringify(options.method)}.`, `Use one of: ${WIPE_METHODS.join(', ')}.`);
   }
   if (!(VERIFY_MODES as readonly unknown[]).includes(options.verify)) {
     throw refused('INVALID_VERIFY_MODE', `Unknown verification mode ${JSON.stringify(options.verify)}.`, `Use one of: ${VERIFY_MODES.join(', ')}.`);
+  }
+  // Checked now, not when formatting after a wipe of an hour: INVALID_LABEL before anything is written.
+  if (options.label !== undefined) {
+    if (typeof options.label !== 'string') throw refused('INVALID_LABEL', 'The volume label must be text.');
+    normalizeLabel(options.label);
   }
 }
 
