@@ -17,7 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { BlockTarget } from '../main/core/disk';
 import { CHUNK_BYTES, PassPattern, verifyPass, writePass } from '../main/core/sanitize/wipe';
@@ -131,11 +131,18 @@ async function measureRound(bench: Bench, timings: Timings, ratios: Ratios): Pro
   push(ratios, 'verify-read', ratio('ours verify zero', 'dd read'));
 }
 
-/** Tools we only compare with, once each (they are slow: dd from /dev/urandom runs at ~120 MiB/s). */
-async function measureReferences(bench: Bench, timings: Timings): Promise<void> {
+/**
+ * Tools we only compare with, once each (they are slow: dd from /dev/urandom runs at ~120 MiB/s).
+ * One that is missing or cannot run unattended is skipped with the reason, not fatal.
+ */
+async function measureReferences(bench: Bench, timings: Timings, skipped: Map<string, string>): Promise<void> {
   const timed = async (name: string, work: () => unknown): Promise<void> => {
     dropCache(bench);
-    push(timings, name, await timeMs(work));
+    try {
+      push(timings, name, await timeMs(work));
+    } catch (error) {
+      skipped.set(name, error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+    }
   };
   await timed('shred -n1', () => run('shred', ['-n1', bench.path]));
   await timed('dd urandom', () => run('dd', ['if=/dev/urandom', `of=${bench.path}`, ...DD_BLOCKS, 'iflag=fullblock', 'conv=fsync,notrunc', 'status=none']));
@@ -146,15 +153,20 @@ async function measureReferences(bench: Bench, timings: Timings): Promise<void> 
     random.dispose();
   }
   await timed('dd read', () => ddRead(bench));
-  if (bench.backing !== null && hasCommand('nwipe')) await timed('nwipe zero', () => nwipe(bench.path));
+  if (bench.backing === null) return;
+  if (hasCommand('nwipe')) await timed('nwipe zero', () => nwipe(bench.path));
+  else skipped.set('nwipe zero', 'nwipe is not installed');
 }
 
 const WIDTHS = [12, 34, 30, 30, 24];
 
-function comparisonRow(bench: Bench, timings: Timings, label: string, ours: string, theirs: string, roundRatios: readonly number[] | null, goal: number | null): string {
+function comparisonRow(bench: Bench, timings: Timings, skipped: ReadonlyMap<string, string>, label: string, ours: string, theirs: string, roundRatios: readonly number[] | null, goal: number | null): string {
   const ourMs = median(timings.get(ours) ?? []);
   const theirMs = median(timings.get(theirs) ?? []);
-  if (ourMs === 0 || theirMs === 0) return row([bench.name, label, '—', '—', 'not measured'], WIDTHS);
+  if (ourMs === 0 || theirMs === 0) {
+    const reason = skipped.get(theirs) ?? skipped.get(ours) ?? 'not measured';
+    return row([bench.name, label, `skipped: ${reason}`], [WIDTHS[0] ?? 12, WIDTHS[1] ?? 34, 90]);
+  }
   // Speed ratio, above 1 when ours is faster: the median of the per-round ratios when there are rounds.
   const ratio = roundRatios === null ? theirMs / ourMs : median(roundRatios);
   const verdict = goal === null ? '(reference)' : `${ratio >= goal ? 'PASS' : 'MISS'} (goal ≥ ${goal.toFixed(2)})`;
@@ -205,28 +217,30 @@ export async function benchSanitize(): Promise<void> {
 
     console.log(`\nSanitize passes on a 1 GiB image file and a 1 GiB loop device${loopNote}`);
     console.log(`  ${ROUNDS} rounds, contenders side by side (A B C C B A), caches dropped before every run; ratio = speed ours / theirs, median of the rounds`);
-    const measured = benches.map((bench) => ({ bench, timings: new Map() as Timings, ratios: new Map() as Ratios }));
+    // Other work on the machine moves these numbers more than anything here: say how busy it was.
+    const loadBefore = loadavg()[0] ?? 0;
+    const measured = benches.map((bench) => ({ bench, timings: new Map() as Timings, ratios: new Map() as Ratios, skipped: new Map<string, string>() }));
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const { bench, timings, ratios } of measured) await measureRound(bench, timings, ratios);
     }
-    for (const { bench, timings } of measured) await measureReferences(bench, timings);
+    for (const { bench, timings, skipped } of measured) await measureReferences(bench, timings, skipped);
     console.log(row(['target', 'measure', 'ours (median)', 'theirs (median)', 'ratio'], WIDTHS));
-    for (const { bench, timings, ratios } of measured) {
-      console.log(comparisonRow(bench, timings, 'zero pass vs dd /dev/zero', 'ours zero', 'dd zero', ratios.get('zero-dd') ?? [], 0.95));
-      console.log(comparisonRow(bench, timings, 'random pass vs our zero pass', 'ours random', 'ours zero', ratios.get('random-zero') ?? [], 0.9));
-      console.log(comparisonRow(bench, timings, 'verify (zeros) vs dd read', 'ours verify zero', 'dd read', ratios.get('verify-read') ?? [], 0.95));
-      console.log(comparisonRow(bench, timings, 'random pass vs shred -n1', 'ours random', 'shred -n1', null, null));
-      console.log(comparisonRow(bench, timings, 'random pass vs dd /dev/urandom', 'ours random', 'dd urandom', null, null));
-      console.log(comparisonRow(bench, timings, 'verify (random) vs dd read', 'ours verify random', 'dd read', null, null));
-      if (bench.backing !== null) {
-        console.log(timings.has('nwipe zero')
-          ? comparisonRow(bench, timings, 'zero pass vs nwipe --method=zero', 'ours zero', 'nwipe zero', null, null)
-          : row([bench.name, 'nwipe', 'skipped: nwipe is not installed'], WIDTHS));
-      }
+    for (const { bench, timings, ratios, skipped } of measured) {
+      const line = (label: string, ours: string, theirs: string, rounds: string | null, goal: number | null): void => {
+        console.log(comparisonRow(bench, timings, skipped, label, ours, theirs, rounds === null ? null : (ratios.get(rounds) ?? []), goal));
+      };
+      line('zero pass vs dd /dev/zero', 'ours zero', 'dd zero', 'zero-dd', 0.95);
+      line('random pass vs our zero pass', 'ours random', 'ours zero', 'random-zero', 0.9);
+      line('verify (zeros) vs dd read', 'ours verify zero', 'dd read', 'verify-read', 0.95);
+      line('random pass vs shred -n1', 'ours random', 'shred -n1', null, null);
+      line('random pass vs dd /dev/urandom', 'ours random', 'dd urandom', null, null);
+      line('verify (random) vs dd read', 'ours verify random', 'dd read', null, null);
+      if (bench.backing !== null) line('zero pass vs nwipe --method=zero', 'ours zero', 'nwipe zero', null, null);
     }
     if (benches.some((bench) => bench.backing !== null) && hasCommand('nwipe')) {
       console.log('  nwipe\'s time includes its start-up and shut-down (it waits ~2 s for its threads before exiting).');
     }
+    console.log(`  load average (1 min) ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after, on ${availableParallelism()} CPUs`);
     const peakMiB = rss.stop() / MiB;
     const maxRssMiB = process.resourceUsage().maxRSS / 1024;
     console.log(row(['', 'peak RSS during these runs', `${peakMiB.toFixed(0)} MiB`, `process maxRSS ${maxRssMiB.toFixed(0)} MiB`, `${peakMiB < 200 ? 'PASS' : 'MISS'} (goal < 200 MiB)`], [12, 34, 30, 30, 20]));
