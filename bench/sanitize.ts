@@ -10,10 +10,9 @@
  *   peak RSS while these benchmarks run                         goal < 200 MiB
  *
  * Fairness: every contender ends with an fsync (dd conv=fsync, shred's own, our pass's flush);
- * the page cache of the target is dropped before every timed run (dd iflag=nocache count=0 for
- * files, BLKFLSBUF for devices, both for a loop device); within a round the contenders run in a
- * palindrome (A B C C B A) so load that drifts hits them alike; the median of the per-round
- * ratios is reported.
+ * the target's page cache is dropped before every timed run (see dropCache); within a round the
+ * contenders run in a palindrome (A B C C B A) so load that drifts hits them alike; the median
+ * of the per-round ratios is reported.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
@@ -34,7 +33,7 @@ const DD_BLOCKS = ['bs=4M', `count=${SIZE / (4 * MiB)}`];
 interface Bench {
   name: string;
   path: string;
-  /** For a loop device: the image behind it, whose page cache is dropped too. */
+  /** For a loop device: the image behind it. */
   backing: string | null;
 }
 
@@ -53,13 +52,15 @@ function mbps(ms: number): string {
   return `${(SIZE / MiB / (ms / 1000)).toFixed(0)} MiB/s`;
 }
 
-/** Forgets what the kernel caches for the target, so the next timed run starts from the same place. */
+/**
+ * Forgets what the kernel caches for the target, so the next timed run starts from the same
+ * place: dd iflag=nocache count=0 drops an image file's pages, BLKFLSBUF a device's. The file
+ * behind a loop device stays cached: its cold reads came from the VM host's own cache and varied
+ * 3× from run to run, which drowned the comparison; every byte still goes through the loop driver.
+ */
 function dropCache(bench: Bench): void {
-  for (const file of [bench.path, bench.backing]) {
-    if (file === null) continue;
-    if (file.startsWith('/dev/')) run('blockdev', ['--flushbufs', file]);
-    else run('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
-  }
+  if (bench.path.startsWith('/dev/')) run('blockdev', ['--flushbufs', bench.path]);
+  else run('dd', [`if=${bench.path}`, 'iflag=nocache', 'count=0', 'status=none']);
 }
 
 async function withTarget<T>(bench: Bench, work: (target: BlockTarget) => Promise<T>): Promise<T> {
