@@ -4,12 +4,22 @@ import { benchDisk } from './disk';
 import { benchRegistration } from './registration';
 import { benchSanitize } from './sanitize';
 
+const BENCHES: Record<string, () => Promise<void>> = {
+  disk: benchDisk,
+  archive: benchArchive,
+  registration: benchRegistration,
+  sanitize: benchSanitize,
+};
+
+/** `npm run bench` runs them all; `npm run bench -- sanitize disk` only the ones named. */
 async function main(): Promise<void> {
+  const names = process.argv.slice(2);
+  const unknown = names.filter((name) => !(name in BENCHES));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}: choose from ${Object.keys(BENCHES).join(', ')}`);
   console.log(`panorama-usb benchmarks — ${new Date().toISOString()} — node ${process.version}, ${process.platform}`);
-  await benchDisk();
-  await benchArchive();
-  await benchRegistration();
-  await benchSanitize();
+  for (const [name, bench] of Object.entries(BENCHES)) {
+    if (names.length === 0 || names.includes(name)) await bench();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -9,9 +9,9 @@
  * that changed or was pulled out never stops the others.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { BlockTarget, PARTITION_START_LBA, classifyIoError, formatTarget, withVolume } from '../../main/core/disk';
+import { alignedBuffers, BlockTarget, PARTITION_START_LBA, classifyIoError, formatTarget, withVolume } from '../../main/core/disk';
 import {
   CHUNK_BYTES,
   PassPattern,
@@ -535,6 +535,42 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
     expect(scanMarkers(file)).toEqual([]);
     expect(grepCount(file)).toBe(0);
     expectFreshVolume(file, GiB, 'LOOPWIPE');
+  });
+
+  it('verification reads a loop device with O_DIRECT into aligned buffers and finds a byte changed behind it', { timeout: 60_000 }, async () => {
+    const file = image('loop-direct.img', 64 * MiB);
+    const device = loop(file);
+    const target = await BlockTarget.open(device, { access: 'write', exclusive: true });
+    const random = PassPattern.create('random', CHUNK_BYTES);
+    const zeros = PassPattern.create('zero', CHUNK_BYTES);
+    const opened = vi.spyOn(target, 'openDirectReader');
+    try {
+      await writePass(target, random);
+      expect(await verifyPass(target, random)).toEqual({ bytes: 64 * MiB, mismatchAt: null });
+      expect(opened.mock.results[0]?.value).toBeInstanceOf(BlockTarget);
+      // Changed in the file behind the loop: a cached read of the loop device would not see it.
+      flipByte(file, 40 * MiB + 12_345);
+      expect(await verifyPass(target, random)).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 });
+      expect(opened).toHaveBeenCalledTimes(2);
+      // Spans not aligned for direct I/O are read through the cache, with the same answer.
+      await writePass(target, zeros);
+      flipByte(file, 40 * MiB + 12_345);
+      expect(await verifyPass(target, zeros, { spans: [{ start: 40 * MiB + 1, length: MiB }] })).toEqual({ bytes: 12_344, mismatchAt: 40 * MiB + 12_345 });
+      expect(opened).toHaveBeenCalledTimes(2);
+    } finally {
+      random.dispose();
+      target.close();
+    }
+    // The kernel really insists on alignment: an unaligned view of the same memory is refused.
+    const fd = openSync(device, constants.O_RDONLY | constants.O_DIRECT);
+    try {
+      const [aligned] = alignedBuffers(1, 2 * 4096);
+      expect(aligned).toBeDefined();
+      expect(readSync(fd, aligned ?? Buffer.alloc(0), 0, 4096, 0)).toBe(4096);
+      expect(() => readSync(fd, (aligned ?? Buffer.alloc(0)).subarray(1), 0, 4096, 0)).toThrow(/EINVAL/);
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('a drive pulled out mid-wipe fails with DRIVE_UNPLUGGED; the two others are sanitized', { timeout: 90_000 }, async () => {

@@ -14,7 +14,7 @@ import type { CliRuntime, CommandOutcome } from '../runtime';
 const METHOD_WORDS: Readonly<Record<WipeMethod, string>> = {
   quick: 'quick (partition table, filesystem metadata, first and last MiB; not a full overwrite)',
   zero: 'one pass of zeros',
-  random: 'one pass of random data (AES-256-CTR)',
+  random: 'one pass of random data (AES-128-CTR)',
   'random-zero': 'random data, then zeros',
 };
 

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PanoramaUsbError, refused } from '../errors';
-import { classifyIoError, classifyOpenError } from './io-errors';
+import { classifyIoError, classifyOpenError, errnoCode } from './io-errors';
 
 export const SECTOR_SIZE = 512;
 
@@ -99,6 +99,25 @@ export class BlockTarget {
     }
     const size = kind === 'device' ? deviceSize : fs.fstatSync(fd).size;
     return new BlockTarget(targetPath, kind, size, fd, write);
+  }
+
+  /**
+   * A second, read-only descriptor on the same block device that bypasses the kernel's caches
+   * (O_DIRECT, Linux): what it reads comes from the drive itself, never from pages the kernel
+   * remembers writing, and with one copy less. Buffers, positions and lengths given to it must
+   * be aligned (see aligned.ts). Null for image files, on other platforms, or when the device
+   * refuses direct I/O: callers then read through the cache as before.
+   */
+  openDirectReader(): BlockTarget | null {
+    if (this.closed) throw new Error(`${this.path} is closed`);
+    if (this.kind !== 'device' || process.platform !== 'linux') return null;
+    try {
+      const fd = fs.openSync(this.path, fs.constants.O_RDONLY | fs.constants.O_DIRECT);
+      return new BlockTarget(this.path, this.kind, this.size, fd, false);
+    } catch (error) {
+      if (errnoCode(error) === 'EINVAL') return null;
+      throw classifyOpenError(error, this.path);
+    }
   }
 
   get sectors(): number {

@@ -1,6 +1,6 @@
 /**
  * Drive sanitization by overwriting: quick (metadata only, not a sanitization), zero, random
- * (AES-256-CTR keystream) and random-then-zero, each optionally read back and compared, then a
+ * (AES-128-CTR keystream) and random-then-zero, each optionally read back and compared, then a
  * fresh MBR + FAT32 volume. A completed, verified overwrite reaches NIST SP 800-88 Rev.2
  * "Clear" — never "Purge": a flash drive's controller keeps spare and remapped blocks that no
  * overwrite through the USB interface can reach.

@@ -4,8 +4,8 @@
  *
  * - Asynchronous positioned I/O through BlockTarget (the libuv thread pool does the syscalls),
  *   two chunk buffers reused for the whole pass: while one chunk is being written the next
- *   one's keystream is generated on the main thread (double buffering); verification reads the
- *   next chunk while comparing the current one.
+ *   one's keystream is generated on the main thread (double buffering); verification keeps
+ *   reads in flight while it compares (O_DIRECT on Linux block devices, see verifyPass).
  * - 1 MiB chunks. Bigger ones looked right on paper, but on the 2-core reference machine 8 MiB
  *   chunks made CPU-bound verification ~1.5× slower and random passes ~10 % slower: a 1 MiB
  *   chunk is still in the CPU cache when the kernel copies it out (or we compare it), an 8 MiB
@@ -19,7 +19,7 @@
  * - Cancellation is checked between chunks; nothing is ever left in flight on return, because
  *   the caller closes the descriptor next.
  */
-import { dropBufferCache, type BlockTarget } from '../../disk';
+import { alignedBuffers, dropBufferCache, isDirectAligned, type BlockTarget } from '../../disk';
 import type { PassPattern } from './pattern';
 import { newErrorCounts, throwIfCancelled, withRetries } from './retry';
 import type { WipeErrorCounts } from './types';
@@ -144,43 +144,76 @@ export async function writePass(target: BlockTarget, pattern: PassPattern, optio
   return { bytes: done, seconds: (performance.now() - started) / 1000 };
 }
 
+/** How verification reads: through the page cache with readahead, or around it with O_DIRECT. */
+interface ReadPlan {
+  reader: BlockTarget;
+  chunkBytes: number;
+  buffers: Buffer[];
+  /** Set when `reader` is a second descriptor of ours, to be closed at the end. */
+  own: boolean;
+}
+
+/**
+ * Direct reads have no readahead, so the queue must keep the drive busy: 4 MiB requests, four
+ * in flight (measured on a loop device: 1 MiB × 2 direct ran at half the speed of 4 MiB × 4).
+ */
+export const DIRECT_CHUNK_BYTES = 4 * 1024 * 1024;
+const DIRECT_DEPTH = 4;
+
+function planReads(target: BlockTarget, spans: readonly Span[], chunkBytes: number | undefined): ReadPlan {
+  const aligned = spans.every((span) => isDirectAligned(span.start) && isDirectAligned(span.length));
+  const direct = chunkBytes === undefined && aligned ? target.openDirectReader() : null;
+  if (direct !== null) return { reader: direct, chunkBytes: DIRECT_CHUNK_BYTES, buffers: alignedBuffers(DIRECT_DEPTH, DIRECT_CHUNK_BYTES), own: true };
+  const bytes = chunkBytes ?? CHUNK_BYTES;
+  return { reader: target, chunkBytes: bytes, buffers: [Buffer.allocUnsafeSlow(bytes), Buffer.allocUnsafeSlow(bytes)], own: false };
+}
+
 /**
  * Reads the spans back and compares them with the pattern from its start; stops at the first
- * byte that differs. On a Linux block device the buffer cache is dropped first, so the bytes
- * come from the drive, not from what the kernel remembers writing.
+ * byte that differs. On a Linux block device the bytes come from the drive, not from what the
+ * kernel remembers writing: through O_DIRECT when the device allows it (one copy less, and the
+ * cache cannot answer), else after dropping the buffer cache. Reads run ahead of the compare.
  */
 export async function verifyPass(target: BlockTarget, pattern: PassPattern, options: PassIoOptions = {}): Promise<{ bytes: number; mismatchAt: number | null }> {
   const errors = options.errors ?? newErrorCounts();
-  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  const spans = options.spans ?? [{ start: 0, length: target.size }];
   const cursor = pattern.cursor();
-  const buffers: [Buffer, Buffer] = [Buffer.allocUnsafeSlow(chunkBytes), Buffer.allocUnsafeSlow(chunkBytes)];
   if (target.kind === 'device') await dropBufferCache(target.path);
-  const chunks = chunksOf(options.spans ?? [{ start: 0, length: target.size }], chunkBytes);
+  const plan = planReads(target, spans, options.chunkBytes);
+  const chunks = chunksOf(spans, plan.chunkBytes);
+  const depth = plan.buffers.length;
   const readInto = (buffer: Buffer, chunk: Chunk): Promise<Error | null> =>
-    settled(withRetries(() => target.read(buffer.subarray(0, chunk.length), chunk.position), ioContext(target, options, errors, `reading at byte ${chunk.position}`)));
-  let current = chunks.next();
-  let reading: Promise<Error | null> | null = current.done === true ? null : readInto(buffers[0], current.value);
-  let index = 0;
+    settled(withRetries(() => plan.reader.read(buffer.subarray(0, chunk.length), chunk.position), ioContext(target, options, errors, `reading at byte ${chunk.position}`)));
+  /** Reads in flight, oldest first; the i-th read ever issued uses buffer i mod depth. */
+  const queue: { chunk: Chunk; buffer: Buffer; reading: Promise<Error | null> }[] = [];
+  let issued = 0;
+  const issue = (): void => {
+    const next = chunks.next();
+    if (next.done === true) return;
+    const buffer = plan.buffers[issued % depth] ?? plan.buffers[0];
+    if (buffer === undefined) return;
+    queue.push({ chunk: next.value, buffer, reading: readInto(buffer, next.value) });
+    issued += 1;
+  };
   let done = 0;
   try {
-    while (current.done !== true) {
-      const failure = await reading;
-      reading = null;
+    for (let index = 0; index < depth; index += 1) issue();
+    for (let head = queue.shift(); head !== undefined; head = queue.shift()) {
+      const failure = await head.reading;
       if (failure !== null) throw failure;
       throwIfCancelled(options.signal, target.path);
-      const following = chunks.next();
-      // The next chunk is read while this one is compared.
-      if (following.done !== true) reading = readInto(pick(buffers, index + 1), following.value);
-      const { position, length } = current.value;
-      const bad = cursor.check(pick(buffers, index), length);
+      const { position, length } = head.chunk;
+      const bad = cursor.check(head.buffer, length);
       if (bad >= 0) return { bytes: done + bad, mismatchAt: position + bad };
       done += length;
-      index += 1;
       options.onBytes?.(done);
-      current = following;
+      // Only now is this buffer free again: the read that reuses it goes out after the compare.
+      issue();
     }
     return { bytes: done, mismatchAt: null };
   } finally {
-    if (reading !== null) await reading;
+    // Never return with a read still running on a descriptor that is about to be closed.
+    await Promise.all(queue.map((entry) => entry.reading));
+    if (plan.own) plan.reader.close();
   }
 }

@@ -1,6 +1,8 @@
 /**
- * What one pass writes: zeros, or an AES-256-CTR keystream (the encryption of zeros under a
- * random key and IV). The key lives only in this process's memory and is zeroed by dispose():
+ * What one pass writes: zeros, or an AES-128-CTR keystream (the encryption of zeros under a
+ * random key and IV). AES-128 rather than 256: the stream only has to be unpredictable and
+ * regenerable, not to protect anything for years, and its 10 rounds instead of 14 made the
+ * keystream ~15 % faster here (it must outrun the drive). The key lives only in this process's memory and is zeroed by dispose():
  * verification regenerates the same stream from it instead of storing what was written, so
  * memory stays flat whatever the drive's size.
  */
@@ -47,14 +49,14 @@ export class PassPattern {
   static create(kind: PassPatternKind, chunkBytes: number): PassPattern {
     // calloc'd and only ever read: the kernel backs it with its shared zero page, so it costs no RAM.
     const zeros = Buffer.alloc(kind === 'zero' ? chunkBytes : KEYSTREAM_PIECE_BYTES);
-    return kind === 'zero' ? new PassPattern(kind, zeros, null, null) : new PassPattern(kind, zeros, randomBytes(32), randomBytes(16));
+    return kind === 'zero' ? new PassPattern(kind, zeros, null, null) : new PassPattern(kind, zeros, randomBytes(16), randomBytes(16));
   }
 
   /** A cursor at byte 0. Each call starts the same stream again: one for the pass, one for its verification. */
   cursor(): PatternCursor {
     if (this.disposed) throw new Error('the pattern was disposed');
     if (this.key === null || this.iv === null) return new ZeroCursor(this.zeros);
-    return new KeystreamCursor(createCipheriv('aes-256-ctr', this.key, this.iv), this.zeros);
+    return new KeystreamCursor(createCipheriv('aes-128-ctr', this.key, this.iv), this.zeros);
   }
 
   /**

@@ -6,7 +6,7 @@
 /**
  * - quick: destroys the partition tables and the old filesystems' metadata, then formats. Old
  *   file contents stay in the data area: this is NOT a sanitization of the medium.
- * - zero / random: one overwrite pass of every byte (zeros / an AES-256-CTR keystream).
+ * - zero / random: one overwrite pass of every byte (zeros / an AES-128-CTR keystream).
  * - random-zero: a random pass, then a zero pass.
  */
 export type WipeMethod = 'quick' | 'zero' | 'random' | 'random-zero';

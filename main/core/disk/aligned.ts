@@ -1,0 +1,21 @@
+/**
+ * Page-aligned buffers, for O_DIRECT I/O (the kernel refuses unaligned user buffers with
+ * EINVAL). Node gives no way to ask for an aligned allocation or to learn a Buffer's address,
+ * but a WebAssembly.Memory is backed by its own mmap'd region, so it starts on a page boundary
+ * and every offset that is a multiple of the page size is aligned too.
+ */
+const WASM_PAGE_BYTES = 64 * 1024;
+/** Covers the largest logical block size of drives we meet (4 KiB) and the usual page size. */
+export const DIRECT_IO_ALIGNMENT = 4096;
+
+/** `count` separate buffers of `bytes` each (a multiple of 4096), all starting on a 64 KiB boundary. */
+export function alignedBuffers(count: number, bytes: number): Buffer[] {
+  if (bytes <= 0 || bytes % DIRECT_IO_ALIGNMENT !== 0) throw new RangeError(`aligned buffers must be a positive multiple of ${DIRECT_IO_ALIGNMENT} bytes, not ${bytes}`);
+  const stride = Math.ceil(bytes / WASM_PAGE_BYTES) * WASM_PAGE_BYTES;
+  const memory = new WebAssembly.Memory({ initial: (stride * count) / WASM_PAGE_BYTES, maximum: (stride * count) / WASM_PAGE_BYTES });
+  return Array.from({ length: count }, (_, index) => Buffer.from(memory.buffer, index * stride, bytes));
+}
+
+export function isDirectAligned(value: number): boolean {
+  return value % DIRECT_IO_ALIGNMENT === 0;
+}
