@@ -6,6 +6,7 @@ import { app, ipcMain, session, type BrowserWindow } from 'electron';
 import { PRODUCT } from './core/app';
 import { createHandlerTable, forwardEvents, ipcEventChannel, registerIpcHandlers } from './ipc';
 import { createCoreServices } from './services';
+import { confirmQuit, electronDialogs, integrateWithDesktop } from './shell-integration';
 import { createMainWindow, defaultPaths, hardenSession, hardenWebContents, registerAppScheme, serveRenderer } from './window';
 
 const trainingMode = process.argv.includes('--training') || process.env['PANORAMA_USB_TRAINING'] === '1';
@@ -26,14 +27,26 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession);
   serveRenderer(session.defaultSession, rendererDir);
 
-  const services = createCoreServices({ shell: 'electron', trainingMode, trainingModeLocked: false });
+  const currentWindow = (): BrowserWindow | null => (mainWindow !== null && !mainWindow.isDestroyed() ? mainWindow : null);
+  const services = createCoreServices({ shell: 'electron', trainingMode, trainingModeLocked: false, dataDir: app.getPath('userData'), dialogs: electronDialogs(currentWindow) });
   registerIpcHandlers(ipcMain, createHandlerTable(services));
-  forwardEvents(services, (channel, payload) => {
-    if (mainWindow !== null && !mainWindow.isDestroyed()) mainWindow.webContents.send(ipcEventChannel(channel), payload);
-  });
+  forwardEvents(services, (channel, payload) => currentWindow()?.webContents.send(ipcEventChannel(channel), payload));
+  integrateWithDesktop(services, currentWindow);
 
-  mainWindow = createMainWindow({ preloadPath, title: PRODUCT.productName });
-  mainWindow.on('closed', () => {
+  const window = createMainWindow({ preloadPath, title: PRODUCT.productName });
+  mainWindow = window;
+  let quitConfirmed = false;
+  window.on('close', (event) => {
+    if (quitConfirmed) return;
+    event.preventDefault();
+    void confirmQuit(services, window).then(async (quit) => {
+      if (!quit) return;
+      quitConfirmed = true;
+      await services.close();
+      window.close();
+    });
+  });
+  window.on('closed', () => {
     mainWindow = null;
   });
 }

@@ -15,15 +15,19 @@ import {
   type EventChannel,
   type EventPayloadOf,
   type InvokeChannel,
-  type ParsedRequestOf,
-  type ResponseOf,
   type Result,
 } from '../preload/contract';
-import { inspectArchiveFile, startArchiveWrite } from './core/archive';
 import { refused, toPanoramaUsbError } from './core/errors';
+import { archiveHandlers } from './handlers/archive';
+import { cleanupHandlers } from './handlers/cleanup';
+import { journalHandlers } from './handlers/journal';
+import { provisionHandlers } from './handlers/provision';
+import { sanitizeHandlers } from './handlers/sanitize';
+import type { Handler } from './handlers/support';
+import { trainingHandlers } from './handlers/training';
 import type { CoreServices } from './services';
 
-export type Handler<C extends InvokeChannel> = (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C>;
+export type { Handler };
 export type HandlerTable = { readonly [C in InvokeChannel]: Handler<C> };
 
 export function createHandlerTable(services: CoreServices): HandlerTable {
@@ -33,14 +37,16 @@ export function createHandlerTable(services: CoreServices): HandlerTable {
       services.jobs.cancel(jobId);
       return { cancelling: true as const };
     },
-    'drives.list': ({ all }) => services.listDrives(all),
-    'archive.inspect': ({ path }) => inspectArchiveFile(path),
-    'archive.write': async (request) => {
-      const { jobId, result } = await startArchiveWrite(services.jobs, { ...request, ...services.writableKinds() });
-      // The outcome reaches the page as a job.ended event; here it only must not go unhandled.
-      result.catch(() => undefined);
-      return { jobId };
-    },
+    'jobs.running': () => services.jobs.list(),
+    'dialog.open-archive': async () => ({ path: await services.dialogs.openArchive() }),
+    'dialog.choose-folder': async ({ purpose }) => ({ path: await services.dialogs.chooseFolder(purpose) }),
+    'drives.list': ({ all, training }) => services.listDrives(all, training),
+    ...archiveHandlers(services),
+    ...provisionHandlers(services),
+    ...cleanupHandlers(services),
+    ...sanitizeHandlers(services),
+    ...journalHandlers(services),
+    ...trainingHandlers(services),
   };
 }
 
@@ -110,11 +116,20 @@ export type EventSink = <E extends EventChannel>(channel: E, payload: EventPaylo
 export function forwardEvents(services: CoreServices, sink: EventSink): () => void {
   const onProgress = (payload: EventPayloadOf<'job.progress'>): void => sink('job.progress', payload);
   const onEnded = (payload: EventPayloadOf<'job.ended'>): void => sink('job.ended', payload);
+  const onRegistration = (payload: EventPayloadOf<'registration.changed'>): void => sink('registration.changed', payload);
+  const onSanitize = (payload: EventPayloadOf<'sanitize.progress'>): void => sink('sanitize.progress', payload);
+  const onPanel = (payload: EventPayloadOf<'training.panel'>): void => sink('training.panel', payload);
   services.jobs.events.on('progress', onProgress);
   services.jobs.events.on('ended', onEnded);
+  services.events.on('registration.changed', onRegistration);
+  services.events.on('sanitize.progress', onSanitize);
+  services.events.on('training.panel', onPanel);
   return () => {
     services.jobs.events.off('progress', onProgress);
     services.jobs.events.off('ended', onEnded);
+    services.events.off('registration.changed', onRegistration);
+    services.events.off('sanitize.progress', onSanitize);
+    services.events.off('training.panel', onPanel);
   };
 }
 

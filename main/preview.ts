@@ -4,7 +4,9 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultDataDir } from './core/app';
 import { createHandlerTable } from './ipc';
+import { previewDialogs } from './preview/dialogs';
 import { startPreviewServer } from './preview/server';
 import { createCoreServices } from './services';
 
@@ -13,18 +15,21 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string' },
       'allow-real-drives': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('Usage: npm run preview -- [--port N] [--allow-real-drives]\n\nServes the wizard on 127.0.0.1 behind a per-run token. Training mode only unless --allow-real-drives.\n');
+    process.stdout.write('Usage: npm run preview -- [--port N] [--allow-real-drives] [--data-dir DIR]\n\nServes the wizard on 127.0.0.1 behind a per-run token. Training mode only unless --allow-real-drives.\n');
     return;
   }
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, got ${values.port}`);
   const allowRealDrives = values['allow-real-drives'];
-  const services = createCoreServices({ shell: 'preview', trainingMode: !allowRealDrives, trainingModeLocked: !allowRealDrives });
+  // Its own data folder: a preview must not share the Training world or journal of a running app.
+  const dataDir = path.resolve(values['data-dir'] ?? path.join(defaultDataDir(), 'preview'));
+  const services = createCoreServices({ shell: 'preview', trainingMode: !allowRealDrives, trainingModeLocked: !allowRealDrives, dataDir, dialogs: previewDialogs(dataDir) });
   const server = await startPreviewServer({
     rendererDir: path.join(__dirname, 'renderer'),
     bridgeScriptPath: path.join(__dirname, 'preview', 'bridge.js'),
@@ -33,10 +38,13 @@ async function main(): Promise<void> {
     port,
   });
   process.stdout.write(
-    `panorama-usb preview (${allowRealDrives ? 'real drives allowed' : 'Training mode only'})\nOpen: ${server.url}\nPress Ctrl+C to stop.\n`,
+    `panorama-usb preview (${allowRealDrives ? 'real drives allowed' : 'Training mode only'}), data in ${dataDir}\nOpen: ${server.url}\nPress Ctrl+C to stop.\n`,
   );
   const stop = (): void => {
-    void server.close().then(() => process.exit(0));
+    void server
+      .close()
+      .then(() => services.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -1,42 +1,130 @@
 /**
  * The core services one running app owns, shared by the Electron main process and the
- * browser preview, so both shells answer the bridge with the same real code.
+ * browser preview, so both shells answer the bridge with the same real code: jobs, the audit
+ * log and the journal in the app's data folder, the Training world, and the shell's dialogs.
  */
+import { EventEmitter } from 'node:events';
+import type { PanoramaClient } from '@aws-sdk/client-panorama';
+import type { AppliancePanel, RegistrationChange, SanitizeProgress } from '../preload/contract';
 import { getAppInfo, PRODUCT, type AppInfo, type Shell } from './core/app';
+import { AuditLog } from './core/audit';
 import { assessDrive, listDrives, type DriveAssessment, type DriveKind } from './core/drives';
+import { refused } from './core/errors';
 import { JobRegistry } from './core/jobs';
+import { Journal } from './core/journal';
+import { createPanoramaClient } from './core/registration';
+import { TrainingWorld } from './core/training';
 
 /** What Training mode may write: virtual drives only. */
 const VIRTUAL_KINDS: readonly DriveKind[] = ['image', 'loop'];
+
+export type FolderPurpose = 'certificates' | 'logs' | 'audit-export';
+
+/** Native dialogs belong to the shell: Electron's dialog module, or the preview's stand-in. */
+export interface ShellDialogs {
+  openArchive(): Promise<string | null>;
+  chooseFolder(purpose: FolderPurpose): Promise<string | null>;
+}
 
 export interface ServicesOptions {
   shell: Shell;
   trainingMode: boolean;
   /** The preview without its explicit flag may never leave Training mode. */
   trainingModeLocked: boolean;
+  /** The app's data folder: audit log, journal, Training world. */
+  dataDir: string;
+  dialogs?: ShellDialogs;
+  /** Multiplies the simulator's delays in Training mode (tests speed it up). */
+  trainingTimeScale?: number;
+}
+
+/** Events the bridge forwards besides the jobs' own. */
+export interface ServiceEvents {
+  'registration.changed': [RegistrationChange];
+  'sanitize.progress': [SanitizeProgress];
+  'training.panel': [AppliancePanel];
+}
+
+export interface ConnectionOptions {
+  region?: string | undefined;
+  profile?: string | undefined;
 }
 
 export interface CoreServices {
   readonly options: ServicesOptions;
   readonly jobs: JobRegistry;
+  readonly events: EventEmitter<ServiceEvents>;
+  readonly audit: AuditLog;
+  readonly journal: Journal;
+  readonly dialogs: ShellDialogs;
   appInfo(): AppInfo;
-  /** Drives judged by the rules; in Training mode only virtual drives are offered. */
-  listDrives(all: boolean): Promise<DriveAssessment[]>;
-  /** The drive kinds this session may write (all, unless in Training mode). */
-  writableKinds(): { allowedKinds?: readonly DriveKind[] };
+  /** Whether a request works in the Training world: always in Training mode, else when the Training flow asks. */
+  inTraining(requested: boolean): boolean;
+  /** Drives judged by the rules; in the Training world only its virtual drives. */
+  listDrives(all: boolean, training: boolean): Promise<DriveAssessment[]>;
+  /** The drive kinds a request may write (all, unless in the Training world). */
+  writableKinds(training: boolean): { allowedKinds?: readonly DriveKind[] };
+  /** The Training world (simulator, virtual drives, appliance), started on first use. */
+  trainingWorld(): Promise<TrainingWorld>;
+  /** A Panorama client: the Training world's simulator in Training mode, AWS otherwise. */
+  panoramaClient(connection: ConnectionOptions, training: boolean, options?: { maxAttempts?: number }): Promise<PanoramaClient>;
+  close(): Promise<void>;
 }
+
+const noDialogs: ShellDialogs = {
+  openArchive: () => Promise.reject(refused('DIALOG_NOT_AVAILABLE', 'This window cannot open a file dialog.', 'Drag the archive onto the window instead.')),
+  chooseFolder: () => Promise.reject(refused('DIALOG_NOT_AVAILABLE', 'This window cannot open a folder dialog.', 'Use the app or the command line to choose a folder.')),
+};
 
 export function createCoreServices(options: ServicesOptions): CoreServices {
   const jobs = new JobRegistry();
+  const events = new EventEmitter<ServiceEvents>();
+  const trainingMode = options.trainingMode || options.trainingModeLocked;
+  const inTraining = (requested: boolean): boolean => trainingMode || requested;
+  let world: Promise<TrainingWorld> | null = null;
+
+  const trainingWorld = (): Promise<TrainingWorld> => {
+    world ??= TrainingWorld.start({ dataDir: options.dataDir, ...(options.trainingTimeScale === undefined ? {} : { timeScale: options.trainingTimeScale }) }).then((started) => {
+      started.events.on('panel', (panel) => events.emit('training.panel', panel));
+      return started;
+    });
+    // A failed start is tried again next time rather than remembered forever.
+    world.catch(() => {
+      world = null;
+    });
+    return world;
+  };
+
   return {
     options,
     jobs,
-    appInfo: () => getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, ...options }),
-    listDrives: async (all) => {
-      const training = options.trainingMode || options.trainingModeLocked;
-      const assessments = (await listDrives()).map(assessDrive).filter((assessment) => !training || VIRTUAL_KINDS.includes(assessment.drive.kind));
+    events,
+    audit: AuditLog.open(options.dataDir),
+    journal: Journal.open(options.dataDir),
+    dialogs: options.dialogs ?? noDialogs,
+    appInfo: () => getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, shell: options.shell, trainingMode: options.trainingMode, trainingModeLocked: options.trainingModeLocked }),
+    inTraining,
+    listDrives: async (all, requested) => {
+      if (inTraining(requested)) {
+        const virtual = await (await trainingWorld()).assessments();
+        return all ? virtual : virtual.filter((assessment) => assessment.eligible);
+      }
+      const assessments = (await listDrives()).map(assessDrive);
       return all ? assessments : assessments.filter((assessment) => assessment.eligible);
     },
-    writableKinds: () => (options.trainingMode || options.trainingModeLocked ? { allowedKinds: VIRTUAL_KINDS } : {}),
+    writableKinds: (requested) => (inTraining(requested) ? { allowedKinds: VIRTUAL_KINDS } : {}),
+    trainingWorld,
+    panoramaClient: async (connection, requested, clientOptions = {}) => {
+      if (inTraining(requested)) {
+        // The simulator checks the signing region: a user's AWS_REGION must not leak into Training.
+        const started = await trainingWorld();
+        return createPanoramaClient({ endpoint: started.endpoint, region: started.region, ...clientOptions });
+      }
+      return createPanoramaClient({ ...(connection.region === undefined ? {} : { region: connection.region }), ...(connection.profile === undefined ? {} : { profile: connection.profile }), ...clientOptions });
+    },
+    close: async () => {
+      for (const job of jobs.list()) jobs.cancel(job.jobId);
+      if (world !== null) await (await world.catch(() => null))?.close();
+    },
   };
 }

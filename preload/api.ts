@@ -14,8 +14,9 @@ function transportFailure(message: string): Result<never> {
   return { ok: false, error: { code: 'BRIDGE_UNAVAILABLE', message, nextStep: 'Restart the app; if it persists, report the problem.' } };
 }
 
-export function createProvisionerApi(transport: BridgeTransport): ProvisionerApi {
+export function createProvisionerApi(transport: BridgeTransport, extras: Pick<ProvisionerApi, 'pathForFile'> = {}): ProvisionerApi {
   const api: ProvisionerApi = {
+    ...extras,
     async invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
       if (!isInvokeChannel(channel)) {
         return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `"${String(channel)}" is not a channel of the bridge contract.` } };

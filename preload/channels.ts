@@ -2,8 +2,36 @@
  * The channel names of the contract, kept free of zod so the sandboxed preload stays small.
  * contract.ts re-exports them and fails to compile unless its schemas cover exactly these names.
  */
-export const INVOKE_CHANNELS = ['app.info', 'job.cancel', 'drives.list', 'archive.inspect', 'archive.write'] as const;
-export const EVENT_CHANNELS = ['job.progress', 'job.ended'] as const;
+export const INVOKE_CHANNELS = [
+  'app.info',
+  'job.cancel',
+  'jobs.running',
+  'dialog.open-archive',
+  'dialog.choose-folder',
+  'drives.list',
+  'archive.inspect',
+  'archive.write',
+  'provision.create',
+  'registration.monitor',
+  'software.check',
+  'cleanup.collect-logs',
+  'cleanup.shred',
+  'cleanup.scan',
+  'sanitize.estimate',
+  'sanitize.start',
+  'session.start',
+  'session.finish',
+  'journal.pending',
+  'audit.read',
+  'audit.export',
+  'training.state',
+  'training.plug',
+  'training.unplug',
+  'training.scenario',
+  'training.reset',
+  'training.console-download',
+] as const;
+export const EVENT_CHANNELS = ['job.progress', 'job.ended', 'registration.changed', 'sanitize.progress', 'training.panel'] as const;
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

@@ -141,26 +141,223 @@ export const WriteResultSchema = z.object({
 export type WriteResult = z.infer<typeof WriteResultSchema>;
 
 const LocalPathSchema = z.string().min(1).max(4096);
+const SessionIdSchema = z.uuid();
+const JobStartedSchema = z.strictObject({ jobId: z.string() });
+const optionalSession = { sessionId: SessionIdSchema.optional() };
+/** The Training flow asks for the Training world (virtual drives, simulator) even outside Training mode. */
+const world = { training: z.boolean().default(false) };
+
+export const RunningJobSchema = z.object({ jobId: z.string(), kind: z.string() });
+
+/** Device names as the console and ProvisionDevice accept them. */
+const DeviceNameSchema = z.string().regex(/^[a-zA-Z0-9-_]{1,255}$/, 'use letters, digits, - and _ only');
+const Ipv4Schema = z.ipv4();
+const CidrMaskSchema = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, 'a dotted mask such as 255.255.255.0');
+
+export const EthernetSettingsSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('dhcp') }),
+  z.strictObject({ mode: z.literal('static'), ipAddress: Ipv4Schema, mask: CidrMaskSchema, gateway: Ipv4Schema, dns: z.array(z.string().min(1).max(253)).min(1).max(4) }),
+]);
+export type EthernetSettings = z.infer<typeof EthernetSettingsSchema>;
+
+export const ProvisionResultSchema = z.object({
+  deviceId: z.string(),
+  deviceName: z.string(),
+  fileName: z.string(),
+  sha256: z.string(),
+  target: z.string(),
+  certificateExpiresAt: z.string().nullable(),
+  warnings: z.array(z.string()),
+});
+export type ProvisionResult = z.infer<typeof ProvisionResultSchema>;
+
+export const RegistrationChangeSchema = z.object({ jobId: z.string(), at: z.string(), provisioningStatus: z.string(), connectionStatus: z.string() });
+export type RegistrationChange = z.infer<typeof RegistrationChangeSchema>;
+
+export const MonitorResultSchema = z.object({
+  deviceId: z.string(),
+  deviceName: z.string().nullable(),
+  advice: z.string(),
+  timeline: z.array(z.object({ at: z.string(), provisioningStatus: z.string(), connectionStatus: z.string() })),
+  currentSoftware: z.string().nullable(),
+  latestSoftware: z.string().nullable(),
+});
+export type MonitorResult = z.infer<typeof MonitorResultSchema>;
+
+export const WIPE_METHODS = ['quick', 'zero', 'random', 'random-zero'] as const;
+export const VERIFY_MODES = ['last', 'all', 'off'] as const;
+export type WipeMethodName = (typeof WIPE_METHODS)[number];
+
+export const SanitizeProgressSchema = z.object({
+  jobId: z.string(),
+  target: z.string(),
+  phase: z.string(),
+  pass: z.number(),
+  passes: z.number(),
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative(),
+  bytesPerSecond: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type SanitizeProgress = z.infer<typeof SanitizeProgressSchema>;
+
+const WrittenCertificateSchema = z.object({ jsonPath: z.string(), pdfPath: z.string(), sha256: z.string() });
+
+export const SanitizeDriveResultSchema = z.object({
+  target: z.string(),
+  description: z.string(),
+  outcome: z.enum(['sanitized', 'failed', 'cancelled']),
+  method: z.enum(WIPE_METHODS),
+  nistLevel: z.enum(['Clear', 'none']),
+  verification: z.enum(['passed', 'failed', 'not-run']),
+  durationSeconds: z.number(),
+  throughputBytesPerSecond: z.number(),
+  error: ErrorInfoSchema.nullable(),
+  certificate: WrittenCertificateSchema.nullable(),
+});
+export const SanitizeResultSchema = z.object({ results: z.array(SanitizeDriveResultSchema) });
+export type SanitizeResult = z.infer<typeof SanitizeResultSchema>;
+
+export const ShredReportSchema = z.object({
+  results: z.array(z.object({ path: z.string(), outcome: z.string(), guaranteed: z.boolean(), caveat: z.string().nullable() })),
+});
+export type ShredReport = z.infer<typeof ShredReportSchema>;
+
+export const LogBundleSchema = z.object({ bundlePath: z.string(), files: z.number(), redactions: z.number(), sha256: z.string() });
+export type LogBundle = z.infer<typeof LogBundleSchema>;
+
+export const LeftoverSchema = z.object({ path: z.string(), size: z.number(), modifiedAt: z.string(), reason: z.string() });
+export type Leftover = z.infer<typeof LeftoverSchema>;
+
+export const PendingItemSchema = z.object({
+  sessionId: z.string(),
+  kind: z.enum(['drive-holds-archive', 'local-copy-not-shredded', 'registration-unknown', 'journal-unreadable']),
+  text: z.string(),
+  path: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  deviceName: z.string().nullable(),
+});
+export type PendingItem = z.infer<typeof PendingItemSchema>;
+
+const AuditVerificationSchema = z.object({ ok: z.boolean(), entries: z.number(), brokenAt: z.number().nullable(), reason: z.string().nullable() });
+export const AuditViewSchema = z.object({
+  path: z.string(),
+  verification: AuditVerificationSchema,
+  entries: z.array(z.object({ seq: z.number(), time: z.string(), action: z.string(), outcome: z.string(), subject: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])), hash: z.string() })),
+});
+export type AuditView = z.infer<typeof AuditViewSchema>;
+
+export const AppliancePanelSchema = z.object({
+  driveId: z.string().nullable(),
+  phase: z.enum(['unplugged', 'reading', 'registering', 'registered', 'failed']),
+  lights: z.enum(['off', 'blue-slow', 'green', 'red-fast']),
+  message: z.string(),
+  deviceId: z.string().nullable(),
+  problem: z.object({ code: z.string(), message: z.string() }).nullable(),
+  logsWritten: z.array(z.string()),
+});
+export type AppliancePanel = z.infer<typeof AppliancePanelSchema>;
+
+export const TrainingStateSchema = z.object({
+  endpoint: z.string(),
+  scenario: z.string(),
+  scenarios: z.array(z.object({ name: z.string(), summary: z.string() })),
+  drives: z.array(z.object({ id: z.string(), label: z.string(), path: z.string(), size: z.number(), inAppliance: z.boolean() })),
+  panel: AppliancePanelSchema,
+});
+export type TrainingState = z.infer<typeof TrainingStateSchema>;
 
 export const invokeContract = defineInvokeContract({
   /** Version, platform, Training mode and elevation of the running app. */
   'app.info': { request: z.strictObject({}), response: AppInfoSchema },
   /** Cancels a running job (write, wipe, monitor); its `job.ended` event follows. */
   'job.cancel': { request: z.strictObject({ jobId: JobIdSchema }), response: z.strictObject({ cancelling: z.literal(true) }) },
+  /** Jobs still running (asked before quitting). */
+  'jobs.running': { request: z.strictObject({}), response: z.array(RunningJobSchema) },
+  /** The native open dialog, filtered to configuration archives. null: the user cancelled. */
+  'dialog.open-archive': { request: z.strictObject({}), response: z.strictObject({ path: LocalPathSchema.nullable() }) },
+  /** The native folder dialog (where certificates, log bundles or an audit export go). */
+  'dialog.choose-folder': { request: z.strictObject({ purpose: z.enum(['certificates', 'logs', 'audit-export']) }), response: z.strictObject({ path: LocalPathSchema.nullable() }) },
   /** Drives with the verdict of the rules; refused ones only with all: true. */
-  'drives.list': { request: z.strictObject({ all: z.boolean().default(false) }), response: z.array(DriveAssessmentSchema) },
-  /** Inspects an archive the user picked, in memory. */
-  'archive.inspect': { request: z.strictObject({ path: LocalPathSchema }), response: ArchiveReportSchema },
+  'drives.list': { request: z.strictObject({ all: z.boolean().default(false), ...world }), response: z.array(DriveAssessmentSchema) },
+  /** Inspects an archive the user picked, in memory; with a session, the file is journalled as a local copy. */
+  'archive.inspect': { request: z.strictObject({ path: LocalPathSchema, ...optionalSession }), response: ArchiveReportSchema },
   /** Starts writing an archive to a drive; progress on job.progress, the WriteResult on job.ended. */
   'archive.write': {
-    request: z.strictObject({ archivePath: LocalPathSchema, drivePath: LocalPathSchema, format: z.boolean().default(true) }),
-    response: z.strictObject({ jobId: z.string() }),
+    request: z.strictObject({ archivePath: LocalPathSchema, drivePath: LocalPathSchema, format: z.boolean().default(true), ...optionalSession, ...world }),
+    response: JobStartedSchema,
   },
+  /** ProvisionDevice, its archive streamed straight onto the drive (never the local disk); a ProvisionResult on job.ended. */
+  'provision.create': {
+    request: z.strictObject({
+      name: DeviceNameSchema,
+      description: z.string().max(255).optional(),
+      ethernet0: EthernetSettingsSchema,
+      ntpServers: z.array(z.string().min(1).max(253)).max(5).default([]),
+      drivePath: LocalPathSchema,
+      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+      profile: z.string().min(1).max(128).optional(),
+      ...optionalSession,
+      ...world,
+    }),
+    response: JobStartedSchema,
+  },
+  /** Follows a device's registration (by id, or by the archive's device name); registration.changed events, a MonitorResult on job.ended. */
+  'registration.monitor': {
+    request: z.strictObject({ deviceId: z.string().min(1).max(255).optional(), deviceName: DeviceNameSchema.optional(), timeoutSeconds: z.number().int().min(10).max(7200).default(1200), region: z.string().max(64).optional(), profile: z.string().max(128).optional(), ...optionalSession, ...world }),
+    response: JobStartedSchema,
+  },
+  /** The appliance software the device runs and the newest one AWS offers. */
+  'software.check': {
+    request: z.strictObject({ deviceId: z.string().min(1).max(255), region: z.string().max(64).optional(), profile: z.string().max(128).optional(), ...world }),
+    response: z.object({ deviceId: z.string(), current: z.string().nullable(), latest: z.string().nullable(), updateAvailable: z.boolean() }),
+  },
+  /** Copies the appliance's logs from the drive into a redacted support bundle in `folder`. */
+  'cleanup.collect-logs': { request: z.strictObject({ drivePath: LocalPathSchema, folder: LocalPathSchema, ...optionalSession, ...world }), response: LogBundleSchema },
+  /** Shreds local copies of the archive; says when the storage cannot guarantee it. */
+  'cleanup.shred': { request: z.strictObject({ paths: z.array(LocalPathSchema).min(1).max(64), ...optionalSession }), response: ShredReportSchema },
+  /** Finds configuration archives left in the usual folders (or those given). */
+  'cleanup.scan': { request: z.strictObject({ folders: z.array(LocalPathSchema).max(16).optional() }), response: z.array(LeftoverSchema) },
+  /** How long each method would take on this drive. */
+  'sanitize.estimate': { request: z.strictObject({ drivePath: LocalPathSchema, ...world }), response: z.record(z.enum(WIPE_METHODS), z.number()) },
+  /** Wipes drives in parallel; sanitize.progress per drive, a SanitizeResult on job.ended. */
+  'sanitize.start': {
+    request: z.strictObject({
+      drivePaths: z.array(LocalPathSchema).min(1).max(16),
+      method: z.enum(WIPE_METHODS),
+      verify: z.enum(VERIFY_MODES).default('last'),
+      organisation: z.string().max(200).optional(),
+      technician: z.string().max(200).optional(),
+      certificateFolder: LocalPathSchema.nullable(),
+      ...optionalSession,
+      ...world,
+    }),
+    response: JobStartedSchema,
+  },
+  /** A provisioning session for the journal: what is unfinished after a crash is found by it. */
+  'session.start': { request: z.strictObject({ source: z.enum(['import', 'create']) }), response: z.strictObject({ sessionId: z.string() }) },
+  'session.finish': { request: z.strictObject({ sessionId: SessionIdSchema }), response: z.strictObject({ finished: z.literal(true) }) },
+  /** What earlier sessions left unfinished (a drive still holding an archive, a copy not shredded…). */
+  'journal.pending': { request: z.strictObject({}), response: z.array(PendingItemSchema) },
+  /** The audit log's latest entries and whether its hash chain holds. */
+  'audit.read': { request: z.strictObject({ limit: z.number().int().min(1).max(1000).default(200) }), response: AuditViewSchema },
+  'audit.export': { request: z.strictObject({ folder: LocalPathSchema }), response: z.object({ path: z.string(), entries: z.number(), sha256: z.string() }) },
+  /** Training mode: the simulator, the virtual drives and the appliance panel. */
+  'training.state': { request: z.strictObject({}), response: TrainingStateSchema },
+  'training.plug': { request: z.strictObject({ driveId: z.string().regex(/^drive-\d+$/) }), response: AppliancePanelSchema },
+  'training.unplug': { request: z.strictObject({}), response: AppliancePanelSchema },
+  'training.scenario': { request: z.strictObject({ name: z.string().min(1).max(64) }), response: TrainingStateSchema },
+  'training.reset': { request: z.strictObject({}), response: TrainingStateSchema },
+  /** Training's stand-in for the console's "Download": creates the device on the simulator and saves its archive where a browser would. */
+  'training.console-download': { request: z.strictObject({ name: DeviceNameSchema }), response: z.strictObject({ path: z.string(), deviceId: z.string() }) },
 });
 
 export const eventContract = defineEventContract({
   'job.progress': JobProgressSchema,
   'job.ended': JobEndSchema,
+  'registration.changed': RegistrationChangeSchema,
+  'sanitize.progress': SanitizeProgressSchema,
+  'training.panel': AppliancePanelSchema,
 });
 
 export type InvokeContract = typeof invokeContract;
@@ -178,4 +375,9 @@ export interface ProvisionerApi {
   invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
   /** Subscribes to an event channel; returns the function that unsubscribes. Listeners get the payload only. */
   on<E extends EventChannel>(channel: E, listener: (payload: EventPayloadOf<E>) => void): () => void;
+  /**
+   * Where a file dropped on the window lives (Electron's webUtils.getPathForFile); absent where
+   * the shell cannot know (the browser preview). The path goes back through archive.inspect.
+   */
+  pathForFile?: (file: Blob) => string | null;
 }

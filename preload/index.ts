@@ -2,7 +2,7 @@
  * Electron preload (sandboxed): exposes exactly one global, `window.provisioner`, derived from
  * the contract. ipcRenderer itself never reaches the page and listeners never see the IPC event.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createProvisionerApi } from './api';
 import { IPC_EVENT_PREFIX, IPC_INVOKE_PREFIX } from './channels';
 
@@ -15,6 +15,16 @@ const api = createProvisionerApi({
     return () => {
       ipcRenderer.removeListener(wireChannel, handler);
     };
+  },
+}, {
+  // Only the dropped file's path crosses, never its bytes: the archive is read in main, in memory.
+  pathForFile: (file) => {
+    try {
+      const filePath = webUtils.getPathForFile(file as File);
+      return filePath === '' ? null : filePath;
+    } catch {
+      return null;
+    }
   },
 });
 

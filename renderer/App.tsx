@@ -1,22 +1,51 @@
 import { useCallback, useState } from 'react';
 import { AppInfoPanel } from './components/AppInfoPanel';
-import { FlowScreen } from './components/FlowScreen';
+import { AuditView } from './components/AuditView';
 import { Home } from './components/Home';
+import { PendingWork } from './components/PendingWork';
 import { TrainingBanner } from './components/TrainingBanner';
 import { findFlow, type FlowId } from './flows/flows';
+import { ProvisionFlow } from './flows/provision/ProvisionFlow';
+import { SanitizeFlow } from './flows/sanitize/SanitizeFlow';
 import { useAppInfo } from './useAppInfo';
+
+type Screen = { kind: 'home' } | { kind: 'flow'; flow: FlowId; preselected?: string[] } | { kind: 'audit' };
 
 export function App() {
   const appInfo = useAppInfo();
-  const [flowId, setFlowId] = useState<FlowId | null>(null);
+  const [screen, setScreen] = useState<Screen>({ kind: 'home' });
   const [lastFlow, setLastFlow] = useState<FlowId | null>(null);
 
-  const exitFlow = useCallback(() => {
-    setLastFlow(flowId);
-    setFlowId(null);
-  }, [flowId]);
+  const goHome = useCallback(() => {
+    setScreen((current) => {
+      if (current.kind === 'flow') setLastFlow(current.flow);
+      return { kind: 'home' };
+    });
+  }, []);
 
-  const training = flowId === 'training' || (appInfo.status === 'ready' && appInfo.info.trainingMode);
+  const trainingMode = appInfo.status === 'ready' && appInfo.info.trainingMode;
+  const flowId = screen.kind === 'flow' ? screen.flow : null;
+  const training = flowId === 'training' || trainingMode;
+
+  const content = (() => {
+    if (screen.kind === 'audit') return <AuditView onExit={goHome} />;
+    if (screen.kind === 'flow') {
+      const flow = findFlow(screen.flow);
+      if (screen.flow === 'sanitize') return <SanitizeFlow key="sanitize" flow={flow} training={trainingMode} onExit={goHome} {...(screen.preselected === undefined ? {} : { preselected: screen.preselected })} />;
+      return <ProvisionFlow key={screen.flow} flow={flow} training={training} onExit={goHome} />;
+    }
+    return (
+      <>
+        <Home onChoose={(flow) => setScreen({ kind: 'flow', flow })} returnFocusTo={lastFlow} />
+        <PendingWork onSanitize={(drivePath) => setScreen({ kind: 'flow', flow: 'sanitize', preselected: [drivePath] })} />
+        <p className="home-links">
+          <button type="button" className="link" onClick={() => setScreen({ kind: 'audit' })} data-testid="open-audit">
+            Audit log
+          </button>
+        </p>
+      </>
+    );
+  })();
 
   return (
     <div className="app">
@@ -25,9 +54,7 @@ export function App() {
         <span className="app-header__tagline">Provisioning drives for AWS Panorama appliances</span>
       </header>
       {training ? <TrainingBanner locked={appInfo.status === 'ready' && appInfo.info.trainingModeLocked} /> : null}
-      <main className="app-main">
-        {flowId === null ? <Home onChoose={setFlowId} returnFocusTo={lastFlow} /> : <FlowScreen flow={findFlow(flowId)} onExit={exitFlow} />}
-      </main>
+      <main className="app-main">{content}</main>
       <AppInfoPanel state={appInfo} />
     </div>
   );

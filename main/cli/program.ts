@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { PRODUCT, getAppInfo } from '../core/app';
 import { refused } from '../core/errors';
 import { inspectCommand, writeCommand } from './commands/archive';
+import { auditCommand } from './commands/audit';
 import { drivesCommand, filesCommand, formatCommand } from './commands/drives';
 import { collectLogsCommand, scanLeftoversCommand, shredCommand } from './commands/local';
 import { sanitizeCommand } from './commands/sanitize';
@@ -112,6 +113,16 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: 'find configuration archives left on this computer',
     build: (c) => c.argument('[dirs...]', 'folders to search (default: Downloads, Desktop, Documents, the temp folder)'),
     action: scanLeftoversCommand,
+  },
+  {
+    name: 'audit',
+    summary: 'show, verify or export the hash-chained audit log',
+    build: (c) =>
+      c
+        .option('--data-dir <dir>', 'folder holding audit.jsonl (default: PANORAMA_USB_DATA_DIR, else the per-user configuration folder)')
+        .option('--verify', 'check the whole chain; exit 1 (AUDIT_CHAIN_BROKEN) if an entry was edited, removed, moved or cut short')
+        .option('--export <file>', 'copy the log to a new file (never overwritten) and print its SHA-256'),
+    action: auditCommand,
   },
   {
     name: 'simulate',

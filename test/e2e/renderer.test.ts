@@ -62,8 +62,8 @@ describe('the wizard frame in Chromium', () => {
     expect(await focusedTestId()).toBe('path-provision');
     await page.keyboard.press('Enter');
     await page.getByTestId('flow-provision').waitFor();
-    // Focus moves to the new screen's heading so screen readers announce it.
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('flow-title');
+    // Focus moves to the step's heading so screen readers announce where they are.
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('step-title');
     await page.screenshot({ path: `${ARTIFACTS}/provision-step-1.png`, fullPage: true });
 
     await page.keyboard.press('Escape');
@@ -78,14 +78,16 @@ describe('the wizard frame in Chromium', () => {
     await page.getByTestId('back-home').click();
   });
 
-  it('shows a step indicator and says plainly that unfinished steps are not available yet', async () => {
+  it('shows a step indicator with the current step marked, and the Training appliance beside it', async () => {
     await page.getByTestId('path-training').click();
     await page.getByTestId('flow-training').waitFor();
     const steps = page.getByRole('navigation', { name: /steps/ }).getByRole('listitem');
-    await expect(steps.count()).resolves.toBeGreaterThan(3);
-    await expect(page.locator('[aria-current="step"]').count()).resolves.toBe(1);
-    await expect(page.getByTestId('not-available').textContent()).resolves.toContain('Not available yet');
-    await expect(page.getByRole('button', { name: 'Next' }).isDisabled()).resolves.toBe(true);
+    await expect(steps.count()).resolves.toBe(8);
+    await expect(page.locator('[aria-current="step"]').textContent()).resolves.toContain('Scenario');
+    // Every step is built: nothing says "not available yet" any more.
+    await expect(page.getByText(/not available yet/i).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Next' }).isDisabled()).resolves.toBe(false);
+    await page.getByTestId('appliance-panel').waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/training-step-1.png`, fullPage: true });
     await page.getByTestId('back-home').click();
   });

@@ -16,8 +16,16 @@ import { mtools, mtoolsImage } from '../support/tools';
 const { dir, cleanup } = imageDir('bridge-archive');
 afterAll(cleanup);
 
-const services = createCoreServices({ shell: 'preview', trainingMode: true, trainingModeLocked: true });
+const services = createCoreServices({ shell: 'preview', trainingMode: true, trainingModeLocked: true, dataDir: path.join(dir, 'data'), trainingTimeScale: 0.05 });
 const table = createHandlerTable(services);
+afterAll(() => services.close());
+
+/** The Training world's virtual drives, as the wizard lists them. */
+async function virtualDrives(): Promise<string[]> {
+  const listed = await dispatch(table, 'drives.list', { all: true });
+  if (!listed.ok) throw new Error(`${listed.error.code}: ${listed.error.message}`);
+  return DriveAssessmentSchema.array().parse(listed.value).map((assessment) => assessment.drive.path);
+}
 const archivePath = path.join(dir, 'certificates-omni_bridge-cam.zip');
 writeFileSync(archivePath, realisticArchive());
 
@@ -26,7 +34,7 @@ function jobEvents(jobIdPromise: Promise<string>): Promise<{ progress: JobProgre
   return new Promise((resolve) => {
     const stop = forwardEvents(services, (channel, payload) => {
       void jobIdPromise.then((jobId) => {
-        if (payload.jobId !== jobId) return;
+        if (!('jobId' in payload) || payload.jobId !== jobId) return;
         if (channel === 'job.progress') progress.push(JobProgressSchema.parse(payload));
         if (channel === 'job.ended') {
           stop();
@@ -61,7 +69,7 @@ describe('archive channels', () => {
   });
 
   it('archive.write runs as a job: phases at ≤ 4 Hz, then a WriteResult on job.ended', async () => {
-    const image = sparseImage(dir, 'bridge.img', GiB);
+    const image = (await virtualDrives())[0] ?? '';
     const { events } = await startWrite(image);
     const { progress, end } = await events;
     expect(progress.map((event) => event.phase)).toEqual(['check', 'format', 'write', 'verify', 'eject', 'done']);
@@ -71,7 +79,7 @@ describe('archive channels', () => {
   });
 
   it('job.cancel stops the write before the drive is touched', async () => {
-    const image = sparseImage(dir, 'cancel.img', GiB);
+    const image = (await virtualDrives())[1] ?? '';
     const before = await fileSha256(image);
     const { jobId, events } = await startWrite(image);
     expect(await dispatch(table, 'job.cancel', { jobId: await jobId })).toEqual({ ok: true, value: { cancelling: true } });
@@ -79,10 +87,12 @@ describe('archive channels', () => {
     expect(await fileSha256(image)).toBe(before);
   });
 
-  it('Training mode writes virtual drives only and lists only them', async () => {
-    const listed = await dispatch(table, 'drives.list', { all: true });
-    expect(listed.ok).toBe(true);
-    if (listed.ok) for (const assessment of DriveAssessmentSchema.array().parse(listed.value)) expect(['image', 'loop']).toContain(assessment.drive.kind);
+  it('Training mode lists and writes its own virtual drives only', async () => {
+    const drives = await virtualDrives();
+    expect(drives.map((drive) => path.relative(path.join(dir, 'data'), drive))).toEqual(['training/drives/drive-1.img', 'training/drives/drive-2.img', 'training/drives/drive-3.img']);
+    // Another image file is no training drive: a trainee cannot reach any file on the computer.
+    const stray = sparseImage(dir, 'stray.img', GiB);
+    expect(await dispatch(table, 'archive.write', { archivePath, drivePath: stray, format: true })).toMatchObject({ ok: false, error: { code: 'TRAINING_MODE_ONLY' } });
     const real = ['/dev/vda', '/dev/sda', '/dev/nvme0n1', '/dev/xvda'].find((candidate) => {
       try {
         return statSync(candidate).isBlockDevice();

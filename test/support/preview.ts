@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHandlerTable } from '../../main/ipc';
+import { previewDialogs } from '../../main/preview/dialogs';
 import { startPreviewServer, type PreviewServer } from '../../main/preview/server';
 import { createCoreServices, type CoreServices, type ServicesOptions } from '../../main/services';
 
@@ -8,11 +10,12 @@ export const RENDERER_DIR = path.resolve('dist/renderer');
 export const BRIDGE_SCRIPT = path.resolve('dist/preview/bridge.js');
 
 /** The preview server over the real handler table and the built renderer (npm test builds first). */
-export async function startTestPreview(options: Partial<ServicesOptions> = {}): Promise<{ server: PreviewServer; services: CoreServices }> {
+export async function startTestPreview(options: Partial<ServicesOptions> = {}): Promise<{ server: PreviewServer; services: CoreServices; dataDir: string }> {
   for (const file of [path.join(RENDERER_DIR, 'index.html'), BRIDGE_SCRIPT]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (npm test does).`);
   }
-  const services = createCoreServices({ shell: 'preview', trainingMode: true, trainingModeLocked: true, ...options });
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'preview-data-'));
+  const services = createCoreServices({ shell: 'preview', trainingMode: true, trainingModeLocked: true, dialogs: previewDialogs(dataDir), ...options, dataDir });
   const server = await startPreviewServer({ rendererDir: RENDERER_DIR, bridgeScriptPath: BRIDGE_SCRIPT, services, table: createHandlerTable(services) });
-  return { server, services };
+  return { server, services, dataDir };
 }

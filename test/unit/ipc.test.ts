@@ -1,11 +1,16 @@
 import type { IpcMainInvokeEvent } from 'electron';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createHandlerTable, dispatch, forwardEvents, isTrustedFrameUrl, isTrustedSender, registerIpcHandlers } from '../../main/ipc';
 import { createCoreServices } from '../../main/services';
 import { AppInfoSchema, INVOKE_CHANNELS, IPC_INVOKE_PREFIX, eventContract, invokeContract, type EventChannel } from '../../preload/contract';
 import packageJson from '../../package.json';
 
-const services = () => createCoreServices({ shell: 'preview', trainingMode: true, trainingModeLocked: true });
+const dataDir = mkdtempSync(path.join(tmpdir(), 'ipc-test-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const services = () => createCoreServices({ shell: 'preview', trainingMode: true, trainingModeLocked: true, dataDir });
 
 describe('the handler table', () => {
   it('answers app.info with real data that matches the contract', async () => {

@@ -1,0 +1,73 @@
+/**
+ * What every group of handlers shares: the table type for a slice of the contract, the check
+ * that a request writes only where it may, and the audit/journal bookkeeping that must never
+ * break the operation it records.
+ */
+import path from 'node:path';
+import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../preload/contract';
+import type { AuditAction, AuditOutcome, AuditSubject } from '../core/audit';
+import { resolveTarget, type Drive } from '../core/drives';
+import { refused, toPanoramaUsbError } from '../core/errors';
+import type { JournalSession } from '../core/journal';
+import type { CoreServices } from '../services';
+
+export type Handler<C extends InvokeChannel> = (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C>;
+export type Handlers<K extends InvokeChannel> = { readonly [C in K]: Handler<C> };
+
+/**
+ * Resolves a drive the request names and refuses one the request may not touch: in the
+ * Training world only its own virtual drives, so a trainee can never reach a real disk.
+ */
+export async function driveForRequest(services: CoreServices, drivePath: string, training: boolean): Promise<Drive> {
+  if (services.inTraining(training)) {
+    const world = await services.trainingWorld();
+    if (!world.isVirtualDrive(drivePath)) {
+      throw refused('TRAINING_MODE_ONLY', `Training works on its own virtual drives only; ${drivePath} is not one of them.`, 'Choose one of the training drives listed in the wizard.');
+    }
+    // As with a real stick: it cannot be written, read or wiped here while the appliance holds it.
+    if (world.drives().some((drive) => drive.inAppliance && world.isVirtualDrive(drivePath) && path.resolve(drive.path) === path.resolve(drivePath))) {
+      throw refused('IN_APPLIANCE', 'This training drive is plugged into the appliance.', 'Unplug it from the appliance panel first.');
+    }
+  }
+  return resolveTarget(drivePath);
+}
+
+/** The identifying facts of a drive, for the journal and the audit log (never its contents). */
+export function driveFacts(drive: Drive): { path: string; model: string | null; serial: string | null; size: number | null } {
+  return { path: drive.path, model: drive.model, serial: drive.serial, size: drive.size };
+}
+
+/**
+ * Records an action. An audit entry that cannot be written must not undo or fail the action it
+ * describes (the drive is already written): the failure is reported on stderr, without data.
+ */
+export async function record(services: CoreServices, action: AuditAction, outcome: AuditOutcome, subject: AuditSubject): Promise<void> {
+  try {
+    await services.audit.append(action, outcome, subject);
+  } catch (error) {
+    console.error(`audit log: the ${action} entry could not be written (${toPanoramaUsbError(error).code})`);
+  }
+}
+
+/** Records the outcome of something that failed, with its error code. */
+export function recordFailure(services: CoreServices, action: AuditAction, error: unknown, subject: AuditSubject): Promise<void> {
+  const typed = toPanoramaUsbError(error);
+  return record(services, action, typed.outcome, { ...subject, error: typed.code });
+}
+
+/** Updates a journal session when the request belongs to one; a journal failure is reported like an audit one. */
+export async function journal(services: CoreServices, sessionId: string | undefined, patch: (session: JournalSession) => Partial<Omit<JournalSession, 'id' | 'startedAt'>>): Promise<void> {
+  if (sessionId === undefined) return;
+  try {
+    const session = await services.journal.get(sessionId);
+    if (session === null) return;
+    await services.journal.update(sessionId, patch(session));
+  } catch (error) {
+    console.error(`journal: session ${sessionId} could not be updated (${toPanoramaUsbError(error).code})`);
+  }
+}
+
+/** Jobs' results reach the page as job.ended events; the promise itself only must not go unhandled. */
+export function detach(result: Promise<unknown>): void {
+  result.catch(() => undefined);
+}

@@ -1,0 +1,118 @@
+import { useEffect, useState } from 'react';
+import type { AppliancePanel as Panel, ErrorInfo, TrainingState } from '../../preload/contract';
+import { call, toErrorInfo } from '../lib/calls';
+import { useBridgeEvent } from '../lib/hooks';
+import { ErrorNotice } from './ErrorNotice';
+
+const LIGHT_WORDS: Readonly<Record<Panel['lights'], string>> = {
+  off: 'Off',
+  'blue-slow': 'Blue, blinking slowly: copying the configuration and registering',
+  green: 'Solid green: registered and online',
+  'red-fast': 'Red, blinking fast: registration failed',
+};
+
+/**
+ * The simulated appliance, standing in for the hardware in Training: plug a virtual drive in,
+ * watch the lights as the appliance's guide describes them, pick the trainer's scenario, and
+ * reset the whole training world.
+ */
+export function AppliancePanel({ showTrainerControls }: { showTrainerControls: boolean }) {
+  const [state, setState] = useState<TrainingState | null>(null);
+  const [panel, setPanel] = useState<Panel | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const refresh = async (): Promise<void> => {
+    try {
+      const next = await call('training.state', {});
+      setState(next);
+      setPanel(next.panel);
+    } catch (failure) {
+      setError(toErrorInfo(failure));
+    }
+  };
+  useEffect(() => {
+    let live = true;
+    call('training.state', {}).then(
+      (next) => {
+        if (!live) return;
+        setState(next);
+        setPanel(next.panel);
+      },
+      (failure: unknown) => {
+        if (live) setError(toErrorInfo(failure));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  useBridgeEvent('training.panel', (next) => {
+    setPanel(next);
+    void refresh();
+  });
+
+  const act = async (work: () => Promise<unknown>): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+      await refresh();
+    } catch (failure) {
+      setError(toErrorInfo(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (state === null || panel === null) return <aside className="appliance" aria-label="Simulated appliance">{error === null ? 'Starting the training world…' : <ErrorNotice error={error} />}</aside>;
+  const plugged = state.drives.find((drive) => drive.inAppliance) ?? null;
+  return (
+    <aside className="appliance" aria-labelledby="appliance-title" data-testid="appliance-panel">
+      <h2 id="appliance-title">Simulated appliance</h2>
+      <div className="appliance__front">
+        <span className={`light light--${panel.lights}`} aria-hidden="true" />
+        <p data-testid="appliance-lights" data-lights={panel.lights}>
+          Status light: {LIGHT_WORDS[panel.lights]}
+        </p>
+      </div>
+      <p role="status" data-testid="appliance-message" data-phase={panel.phase}>
+        {panel.message}
+      </p>
+      {panel.problem === null ? null : <p className="warning">Problem reported by the appliance: {panel.problem.message} ({panel.problem.code})</p>}
+      {plugged === null ? (
+        <ul className="appliance__drives">
+          {state.drives.map((drive) => (
+            <li key={drive.id}>
+              <button type="button" disabled={busy} onClick={() => void act(() => call('training.plug', { driveId: drive.id }))} data-testid={`plug-${drive.id}`}>
+                Plug {drive.label} into the appliance
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <button type="button" disabled={busy} onClick={() => void act(() => call('training.unplug', {}))} data-testid="unplug">
+          Unplug {plugged.label} from the appliance
+        </button>
+      )}
+      {showTrainerControls ? (
+        <div className="appliance__trainer">
+          <label>
+            Trainer's scenario{' '}
+            <select value={state.scenario} disabled={busy} onChange={(event) => void act(() => call('training.scenario', { name: event.target.value }))} data-testid="scenario">
+              {state.scenarios.map((scenario) => (
+                <option key={scenario.name} value={scenario.name}>
+                  {scenario.name}: {scenario.summary}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" disabled={busy} onClick={() => void act(() => call('training.reset', {}))} data-testid="reset-world">
+            Reset the training world
+          </button>
+        </div>
+      ) : null}
+      <ErrorNotice error={error} />
+    </aside>
+  );
+}

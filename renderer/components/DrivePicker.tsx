@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import type { DriveAssessment } from '../../preload/contract';
+import { call } from '../lib/calls';
+import { formatBytes } from '../lib/format';
+import { usePolling } from '../lib/hooks';
+import { ErrorNotice } from './ErrorNotice';
+
+const POLL_MS = 2000;
+
+export function driveName(assessment: DriveAssessment): string {
+  const drive = assessment.drive;
+  const name = [drive.vendor, drive.model].filter((part) => part !== null && part !== '').join(' ') || drive.description;
+  return `${name} (${formatBytes(drive.size)}, ${drive.path})`;
+}
+
+/**
+ * The drives the rules allow, updated live as drives come and go; refused ones hidden behind a
+ * "show N hidden" button, each with its reason. One drive (radio) or several (checkboxes).
+ */
+export function DrivePicker({ training, multiple, selected, onChange, legend }: { training: boolean; multiple: boolean; selected: readonly string[]; onChange: (paths: string[], assessments: DriveAssessment[]) => void; legend: string }) {
+  const { value, error } = usePolling(() => call('drives.list', { all: true, training }), POLL_MS);
+  const [showHidden, setShowHidden] = useState(false);
+  const drives = value ?? [];
+  const eligible = drives.filter((assessment) => assessment.eligible);
+  const refused = drives.filter((assessment) => !assessment.eligible);
+  const choose = (path: string, checked: boolean): void => {
+    const next = multiple ? (checked ? [...selected, path] : selected.filter((item) => item !== path)) : [path];
+    onChange(next, drives.filter((assessment) => next.includes(assessment.drive.path)));
+  };
+  return (
+    <div className="drive-picker">
+      <ErrorNotice error={error} title="The drive list could not be read." />
+      <fieldset>
+        <legend>{legend}</legend>
+        {value === null ? <p>Looking for drives…</p> : null}
+        {value !== null && eligible.length === 0 ? <p data-testid="no-drives">No usable drive is plugged in. Plug in a USB drive of 1 GB or more; this list updates by itself.</p> : null}
+        <ul className="choices">
+          {eligible.map((assessment, position) => (
+            <li key={assessment.drive.path}>
+              <label className="choice">
+                <input
+                  type={multiple ? 'checkbox' : 'radio'}
+                  name="drive"
+                  value={assessment.drive.path}
+                  checked={selected.includes(assessment.drive.path)}
+                  onChange={(event) => choose(assessment.drive.path, event.target.checked)}
+                  data-testid={`drive-option-${position}`}
+                />
+                <span>{driveName(assessment)}</span>
+              </label>
+              {assessment.warnings.map((warning) => (
+                <p key={warning.code} className="warning">
+                  Warning: {warning.message}
+                </p>
+              ))}
+            </li>
+          ))}
+        </ul>
+      </fieldset>
+      {refused.length > 0 ? (
+        <div className="hidden-drives">
+          <button type="button" className="link" aria-expanded={showHidden} onClick={() => setShowHidden((shown) => !shown)} data-testid="show-hidden">
+            {showHidden ? 'Hide' : 'Show'} {refused.length} hidden {refused.length === 1 ? 'drive' : 'drives'}
+          </button>
+          {showHidden ? (
+            <ul>
+              {refused.map((assessment) => (
+                <li key={assessment.drive.path}>
+                  {driveName(assessment)}: {assessment.refusals.map((reason) => reason.message).join(' ')}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import type { ErrorInfo, PendingItem } from '../../preload/contract';
+import { call, toErrorInfo } from '../lib/calls';
+import { usePolling } from '../lib/hooks';
+import { ErrorNotice } from './ErrorNotice';
+
+/**
+ * What earlier sessions left behind (after a crash, a kill or a power cut): each item says what
+ * is unfinished and offers the way to finish it.
+ */
+export function PendingWork({ onSanitize }: { onSanitize: (drivePath: string) => void }) {
+  const { value, refresh } = usePolling(() => call('journal.pending', {}), 10_000);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [busy, setBusy] = useState(false);
+  const items = value ?? [];
+  if (items.length === 0 && error === null) return null;
+  const act = (work: () => Promise<unknown>): void => {
+    setBusy(true);
+    setError(null);
+    work()
+      .then(refresh, (failure: unknown) => setError(toErrorInfo(failure)))
+      .finally(() => setBusy(false));
+  };
+  const action = (item: PendingItem) => {
+    if (item.kind === 'local-copy-not-shredded' && item.path !== null) {
+      const filePath = item.path;
+      return (
+        <button type="button" disabled={busy} onClick={() => act(() => call('cleanup.shred', { paths: [filePath], sessionId: item.sessionId }))} data-testid="pending-shred">
+          Shred it now
+        </button>
+      );
+    }
+    if (item.kind === 'drive-holds-archive' && item.path !== null) {
+      const drivePath = item.path;
+      return (
+        <button type="button" disabled={busy} onClick={() => onSanitize(drivePath)} data-testid="pending-sanitize">
+          Sanitize this drive
+        </button>
+      );
+    }
+    return null;
+  };
+  return (
+    <section className="pending" aria-labelledby="pending-title" data-testid="pending">
+      <h2 id="pending-title">Left unfinished</h2>
+      <ul>
+        {items.map((item) => (
+          <li key={`${item.sessionId}-${item.kind}-${item.path ?? ''}`} data-kind={item.kind}>
+            <span>{item.text}</span> {action(item)}{' '}
+            <button type="button" className="link" disabled={busy} onClick={() => act(() => call('session.finish', { sessionId: item.sessionId }))}>
+              Dismiss
+            </button>
+          </li>
+        ))}
+      </ul>
+      <ErrorNotice error={error} />
+    </section>
+  );
+}

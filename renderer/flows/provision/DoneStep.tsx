@@ -1,0 +1,73 @@
+import { useState } from 'react';
+import type { ErrorInfo } from '../../../preload/contract';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { call, toErrorInfo } from '../../lib/calls';
+import { formatTime } from '../../lib/format';
+import { deviceNameOf, type ProvisionState } from './state';
+
+interface SoftwareCheck {
+  current: string | null;
+  latest: string | null;
+  updateAvailable: boolean;
+}
+
+/** Step 7: the receipt of the whole job, and the appliance software check. */
+export function DoneStep({ state }: { state: ProvisionState }) {
+  const [software, setSoftware] = useState<SoftwareCheck | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const deviceId = state.registration?.deviceId ?? state.created?.deviceId ?? null;
+  const sanitized = state.sanitize?.results[0] ?? null;
+  const check = (): void => {
+    if (deviceId === null) return;
+    setError(null);
+    call('software.check', { deviceId, training: state.training }).then(setSoftware, (failure: unknown) => setError(toErrorInfo(failure)));
+  };
+  const shredded = state.shred?.results.filter((result) => result.outcome === 'shredded') ?? [];
+  const unshredded = state.archivePath !== null && !shredded.some((result) => result.path === state.archivePath);
+  return (
+    <div data-testid="receipt">
+      <h3>Receipt</h3>
+      <dl className="facts">
+        <dt>Device</dt>
+        <dd>
+          {deviceNameOf(state) ?? 'unknown'} — id <code data-testid="receipt-device-id">{deviceId ?? 'not known'}</code>
+        </dd>
+        <dt>Registration</dt>
+        <dd>{state.registration !== null ? 'Registered and online' : state.registrationError !== null ? `Did not complete (${state.registrationError.code})` : 'Not followed'}</dd>
+        <dt>Archive</dt>
+        <dd>
+          {state.written?.fileName ?? state.created?.fileName ?? 'not written'}, SHA-256 <code className="hash">{state.written?.sha256 ?? state.created?.sha256 ?? '—'}</code>
+        </dd>
+        <dt>Written</dt>
+        <dd>{state.writtenAt === null ? '—' : `${formatTime(state.writtenAt)} to ${state.drive?.drive.path ?? ''}, verified`}</dd>
+        <dt>Logs</dt>
+        <dd>{state.logs === null ? 'Not collected' : `${state.logs.bundlePath} (SHA-256 ${state.logs.sha256.slice(0, 16)}…)`}</dd>
+        <dt>Local copies</dt>
+        <dd>{state.archivePath === null ? 'None: streamed straight to the drive' : unshredded ? `NOT shredded: ${state.archivePath}` : `Shredded (${shredded.length})`}</dd>
+        <dt>Drive</dt>
+        <dd>
+          {sanitized === null
+            ? 'Not sanitized: it still holds the archive.'
+            : `${sanitized.outcome}, method ${sanitized.method}, NIST SP 800-88 level ${sanitized.nistLevel === 'Clear' ? 'Clear' : 'none'}${sanitized.certificate === null ? '' : `, certificate ${sanitized.certificate.pdfPath} (SHA-256 ${sanitized.certificate.sha256.slice(0, 16)}…)`}`}
+        </dd>
+      </dl>
+      <section aria-labelledby="software-title" className="panel">
+        <h3 id="software-title">Appliance software</h3>
+        <button type="button" disabled={deviceId === null} onClick={check} data-testid="software-check">
+          Check for a software update
+        </button>
+        {software === null ? null : software.updateAvailable ? (
+          <p role="status" data-testid="software-result">
+            Update available: {software.current ?? 'unknown'} → {software.latest ?? 'unknown'}. Start the over-the-air update with <code>panorama-usb update --device-id {deviceId}</code>
+            {state.training ? ' --endpoint (the training simulator)' : ''}; starting it from the wizard is not available yet.
+          </p>
+        ) : (
+          <p role="status" data-testid="software-result">
+            Up to date: {software.current ?? 'unknown'}.
+          </p>
+        )}
+        <ErrorNotice error={error} />
+      </section>
+    </div>
+  );
+}

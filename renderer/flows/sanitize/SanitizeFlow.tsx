@@ -1,0 +1,209 @@
+import { useEffect, useState } from 'react';
+import type { DriveAssessment, SanitizeProgress, SanitizeResult, WipeMethodName } from '../../../preload/contract';
+import { driveName, DrivePicker } from '../../components/DrivePicker';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { FlowLayout } from '../../components/FlowLayout';
+import { MethodChooser, type VerifyModeName } from '../../components/MethodChooser';
+import { ProgressBar } from '../../components/ProgressBar';
+import { call } from '../../lib/calls';
+import { formatBytes, formatDuration } from '../../lib/format';
+import { useBridgeEvent, useJob } from '../../lib/hooks';
+import type { FlowDefinition } from '../flows';
+import { ThroughputChart } from './ThroughputChart';
+
+const MAX_SAMPLES = 120;
+
+interface DriveProgress {
+  latest: SanitizeProgress;
+  speeds: number[];
+}
+
+/** The Sanitize flow: several drives, a method, a typed confirmation, a row per drive, certificates. */
+export function SanitizeFlow({ flow, training, onExit, preselected }: { flow: FlowDefinition; training: boolean; onExit: () => void; preselected?: readonly string[] }) {
+  const [chosenIndex, setIndex] = useState(0);
+  const [paths, setPaths] = useState<string[]>([...(preselected ?? [])]);
+  const [drives, setDrives] = useState<DriveAssessment[]>([]);
+  const [method, setMethod] = useState<WipeMethodName>('zero');
+  const [verify, setVerify] = useState<VerifyModeName>('last');
+  const [organisation, setOrganisation] = useState('');
+  const [technician, setTechnician] = useState('');
+  const [folder, setFolder] = useState<string | null>(null);
+  const [typed, setTyped] = useState('');
+  const [rows, setRows] = useState<Map<string, DriveProgress>>(new Map());
+  const [estimates, setEstimates] = useState<Partial<Record<WipeMethodName, number>> | null>(null);
+  const job = useJob();
+  // When the wipe ends, the progress step gives way to the results by itself.
+  const progressIndex = flow.steps.findIndex((step) => step.id === 'progress');
+  const index = chosenIndex === progressIndex && job.end !== null ? progressIndex + 1 : chosenIndex;
+  const stepId = flow.steps[index]?.id ?? 'drives';
+  const result = job.end?.outcome === 'succeeded' ? (job.end.result as SanitizeResult) : null;
+
+  useEffect(() => {
+    const first = paths[0];
+    if (first === undefined) return;
+    call('sanitize.estimate', { drivePath: first, training }).then(setEstimates, () => setEstimates(null));
+  }, [paths, training]);
+  useBridgeEvent('sanitize.progress', (progress) => {
+    if (progress.jobId !== job.jobId) return;
+    setRows((current) => {
+      const next = new Map(current);
+      const previous = current.get(progress.target);
+      next.set(progress.target, { latest: progress, speeds: [...(previous?.speeds ?? []), progress.bytesPerSecond].slice(-MAX_SAMPLES) });
+      return next;
+    });
+  });
+
+  const start = (): void => {
+    setRows(new Map());
+    setIndex(index + 1);
+    void job.start(() =>
+      call('sanitize.start', {
+        drivePaths: paths,
+        method,
+        verify,
+        certificateFolder: folder,
+        training,
+        ...(organisation === '' ? {} : { organisation }),
+        ...(technician === '' ? {} : { technician }),
+      }),
+    );
+  };
+  const count = String(paths.length);
+  const body = (() => {
+    switch (stepId) {
+      case 'drives':
+        return <DrivePicker training={training} multiple legend={training ? 'Virtual drives to sanitize' : 'Drives to sanitize'} selected={paths} onChange={(next, assessments) => { setPaths(next); setDrives(assessments); }} />;
+      case 'method':
+        return (
+          <div>
+            <MethodChooser method={method} verify={verify} estimates={estimates} onMethod={setMethod} onVerify={setVerify} />
+            <div className="field-group">
+              <div className="field">
+                <label htmlFor="organisation">Organisation (on the certificate)</label>
+                <input id="organisation" value={organisation} onChange={(event) => setOrganisation(event.target.value)} />
+              </div>
+              <div className="field">
+                <label htmlFor="technician">Technician (on the certificate)</label>
+                <input id="technician" value={technician} onChange={(event) => setTechnician(event.target.value)} />
+              </div>
+            </div>
+            <p>
+              Certificates: {folder === null ? 'not saved' : <code data-testid="certificate-folder-path">{folder}</code>}{' '}
+              <button type="button" onClick={() => void call('dialog.choose-folder', { purpose: 'certificates' }).then((chosen) => setFolder(chosen.path), () => undefined)} data-testid="certificate-folder">
+                Choose where to save them…
+              </button>
+            </p>
+          </div>
+        );
+      case 'confirm':
+        return (
+          <div className="confirm">
+            <p>Everything on these {paths.length} drives will be overwritten and cannot be recovered:</p>
+            <ul data-testid="confirm-drives">
+              {paths.map((drivePath) => {
+                const assessment = drives.find((candidate) => candidate.drive.path === drivePath);
+                return <li key={drivePath}>{assessment === undefined ? drivePath : driveName(assessment)}</li>;
+              })}
+            </ul>
+            <label htmlFor="typed-count">Type the number of drives ({paths.length}) to confirm</label>{' '}
+            <input id="typed-count" inputMode="numeric" value={typed} onChange={(event) => setTyped(event.target.value)} data-testid="typed-count" />
+            <div>
+              <button type="button" className="primary" disabled={typed.trim() !== count} onClick={start} data-testid="start-sanitize">
+                Sanitize {paths.length} {paths.length === 1 ? 'drive' : 'drives'}
+              </button>
+            </div>
+          </div>
+        );
+      case 'progress':
+        return (
+          <div>
+            <ul className="wipe-rows" aria-label="Drives being sanitized">
+              {paths.map((drivePath) => {
+                const row = rows.get(drivePath);
+                return (
+                  <li key={drivePath} className="wipe-row" data-testid="wipe-row">
+                    {row === undefined ? (
+                      <p>{drivePath}: waiting…</p>
+                    ) : (
+                      <ProgressBar label={`${drivePath}: ${row.latest.phase}`} done={row.latest.bytesDone} total={row.latest.bytesTotal} bytesPerSecond={row.latest.bytesPerSecond} etaSeconds={row.latest.etaSeconds}>
+                        <ThroughputChart samples={row.speeds} label={`Speed of ${drivePath}, latest ${formatBytes(row.latest.bytesPerSecond)}/s`} />
+                      </ProgressBar>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+            {job.status === 'running' ? (
+              <button type="button" onClick={job.cancel}>
+                Cancel (drives not finished are NOT sanitized)
+              </button>
+            ) : null}
+            <ErrorNotice error={job.error} />
+          </div>
+        );
+      default:
+        return (
+          <div data-testid="sanitize-results">
+            <ErrorNotice error={job.error} />
+            {result === null ? null : (
+              <table className="results">
+                <caption>Results</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Drive</th>
+                    <th scope="col">Outcome</th>
+                    <th scope="col">NIST SP 800-88</th>
+                    <th scope="col">Verification</th>
+                    <th scope="col">Time</th>
+                    <th scope="col">Certificate</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.results.map((row) => (
+                    <tr key={row.target} data-testid="result-row" data-outcome={row.outcome}>
+                      <td>{row.description}</td>
+                      <td>{row.outcome}{row.error === null ? '' : ` — ${row.error.message}`}</td>
+                      <td>{row.nistLevel === 'Clear' ? 'Clear' : 'none'}</td>
+                      <td>{row.verification}</td>
+                      <td>{formatDuration(row.durationSeconds)}</td>
+                      <td>{row.certificate === null ? 'not saved' : <code>{row.certificate.pdfPath}</code>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        );
+    }
+  })();
+  const canAdvance = stepId === 'drives' ? paths.length > 0 : stepId === 'method';
+  const showNext = stepId === 'drives' || stepId === 'method';
+  return (
+    <FlowLayout
+      flowId={flow.id}
+      title={flow.title}
+      steps={flow.steps}
+      currentIndex={index}
+      {...(index === 0 ? { onEscape: onExit } : {})}
+      actions={
+        <>
+          <button type="button" onClick={onExit} disabled={job.status === 'running'} data-testid="back-home">
+            {stepId === 'certificates' ? 'Done' : 'Back to home'}
+          </button>
+          {index > 0 && ['method', 'confirm'].includes(stepId) ? (
+            <button type="button" onClick={() => setIndex(index - 1)}>
+              Back
+            </button>
+          ) : null}
+          {showNext ? (
+            <button type="button" className="primary" disabled={!canAdvance} onClick={() => setIndex(index + 1)} data-testid="next">
+              Next
+            </button>
+          ) : null}
+        </>
+      }
+    >
+      {body}
+    </FlowLayout>
+  );
+}
