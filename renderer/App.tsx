@@ -9,7 +9,7 @@ import { ProvisionFlow } from './flows/provision/ProvisionFlow';
 import { SanitizeFlow } from './flows/sanitize/SanitizeFlow';
 import { useAppInfo } from './useAppInfo';
 
-type Screen = { kind: 'home' } | { kind: 'flow'; flow: FlowId; preselected?: string[] } | { kind: 'audit' };
+type Screen = { kind: 'home' } | { kind: 'flow'; flow: FlowId; preselected?: string[]; sessionId?: string } | { kind: 'audit' };
 
 export function App() {
   const appInfo = useAppInfo();
@@ -31,13 +31,13 @@ export function App() {
     if (screen.kind === 'audit') return <AuditView onExit={goHome} />;
     if (screen.kind === 'flow') {
       const flow = findFlow(screen.flow);
-      if (screen.flow === 'sanitize') return <SanitizeFlow key="sanitize" flow={flow} training={trainingMode} onExit={goHome} {...(screen.preselected === undefined ? {} : { preselected: screen.preselected })} />;
+      if (screen.flow === 'sanitize') return <SanitizeFlow key="sanitize" flow={flow} training={trainingMode} onExit={goHome} {...(screen.preselected === undefined ? {} : { preselected: screen.preselected })} {...(screen.sessionId === undefined ? {} : { sessionId: screen.sessionId })} />;
       return <ProvisionFlow key={screen.flow} flow={flow} training={training} onExit={goHome} />;
     }
     return (
       <>
         <Home onChoose={(flow) => setScreen({ kind: 'flow', flow })} returnFocusTo={lastFlow} />
-        <PendingWork onSanitize={(drivePath) => setScreen({ kind: 'flow', flow: 'sanitize', preselected: [drivePath] })} />
+        <PendingWork onSanitize={(drivePath, sessionId) => setScreen({ kind: 'flow', flow: 'sanitize', preselected: [drivePath], sessionId })} />
         <p className="home-links">
           <button type="button" className="link" onClick={() => setScreen({ kind: 'audit' })} data-testid="open-audit">
             Audit log

@@ -26,23 +26,22 @@ export function archiveHandlers(services: CoreServices): Handlers<'archive.inspe
     'archive.write': async ({ archivePath, drivePath, format, sessionId, training }) => {
       const drive = await driveForRequest(services, drivePath, training);
       const subject = { file: path.basename(archivePath), drive: drive.path, model: drive.model, serial: drive.serial, size: drive.size };
+      // Write-ahead: the journal says the drive holds the archive before the first byte goes to it,
+      // so a crash at any moment of the write still leaves the drive on the pending list.
+      const before = sessionId === undefined ? null : await services.journal.get(sessionId).catch(() => null);
+      await journal(services, sessionId, () => ({ drive: driveFacts(drive), driveHoldsArchive: true, driveSanitized: false }));
       try {
         const { jobId, result } = await startArchiveWrite(services.jobs, { archivePath, drivePath, format, ...services.writableKinds(training) });
         detach(
           result.then(
-            async (written) => {
-              await record(services, 'write', 'succeeded', { ...subject, sha256: written.sha256, verified: written.verified });
-              await journal(services, sessionId, () => ({ drive: driveFacts(drive), driveHoldsArchive: true, driveSanitized: false }));
-            },
-            async (error: unknown) => {
-              await recordFailure(services, 'write', error, subject);
-              // A write stopped half-way may have left part of the archive on the drive: count it as there.
-              await journal(services, sessionId, () => ({ drive: driveFacts(drive), driveHoldsArchive: true, driveSanitized: false }));
-            },
+            (written) => record(services, 'write', 'succeeded', { ...subject, sha256: written.sha256, verified: written.verified }),
+            (error: unknown) => recordFailure(services, 'write', error, subject),
           ),
         );
         return { jobId };
       } catch (error) {
+        // Refused before the job started: nothing was written, the journal goes back to what it said.
+        await journal(services, sessionId, () => ({ drive: before?.drive ?? null, driveHoldsArchive: before?.driveHoldsArchive ?? false, driveSanitized: before?.driveSanitized ?? false }));
         await recordFailure(services, 'write', error, subject);
         throw error;
       }

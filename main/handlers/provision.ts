@@ -29,6 +29,8 @@ export function provisionHandlers(services: CoreServices): Handlers<'provision.c
       const chosen = await chooseDrive(request.drivePath);
       const client = await services.panoramaClient(request, request.training);
       const subject = { deviceName: request.name, drive: drive.path, model: drive.model, serial: drive.serial };
+      // Write-ahead, as for archive.write: from here on the drive may hold the new device's archive.
+      await journal(services, request.sessionId, () => ({ source: 'create', deviceName: request.name, drive: driveFacts(drive), driveHoldsArchive: true, driveSanitized: false }));
       const { jobId, result } = services.jobs.start('provision', async (context) => {
         const report = await provisionToDrive(
           client,
@@ -51,12 +53,9 @@ export function provisionHandlers(services: CoreServices): Handlers<'provision.c
         result.then(
           async (created) => {
             await record(services, 'provision', 'succeeded', { ...subject, deviceId: created.deviceId, sha256: created.sha256 });
-            await journal(services, request.sessionId, () => ({ source: 'create', deviceName: request.name, deviceId: created.deviceId, drive: driveFacts(drive), driveHoldsArchive: true, driveSanitized: false, registration: 'not-started' }));
+            await journal(services, request.sessionId, () => ({ deviceId: created.deviceId, registration: 'not-started' }));
           },
-          async (error: unknown) => {
-            await recordFailure(services, 'provision', error, subject);
-            await journal(services, request.sessionId, () => ({ deviceName: request.name, drive: driveFacts(drive), driveHoldsArchive: true }));
-          },
+          (error: unknown) => recordFailure(services, 'provision', error, subject),
         ),
       );
       return { jobId };

@@ -55,16 +55,27 @@ export function recordFailure(services: CoreServices, action: AuditAction, error
   return record(services, action, typed.outcome, { ...subject, error: typed.code });
 }
 
+/** Per session, the last update queued: read-modify-write of one session must not interleave. */
+const journalQueues = new Map<string, Promise<void>>();
+
 /** Updates a journal session when the request belongs to one; a journal failure is reported like an audit one. */
-export async function journal(services: CoreServices, sessionId: string | undefined, patch: (session: JournalSession) => Partial<Omit<JournalSession, 'id' | 'startedAt'>>): Promise<void> {
-  if (sessionId === undefined) return;
-  try {
-    const session = await services.journal.get(sessionId);
-    if (session === null) return;
-    await services.journal.update(sessionId, patch(session));
-  } catch (error) {
-    console.error(`journal: session ${sessionId} could not be updated (${toPanoramaUsbError(error).code})`);
-  }
+export function journal(services: CoreServices, sessionId: string | undefined, patch: (session: JournalSession) => Partial<Omit<JournalSession, 'id' | 'startedAt'>>): Promise<void> {
+  if (sessionId === undefined) return Promise.resolve();
+  const run = async (): Promise<void> => {
+    try {
+      const session = await services.journal.get(sessionId);
+      if (session === null) return;
+      await services.journal.update(sessionId, patch(session));
+    } catch (error) {
+      console.error(`journal: session ${sessionId} could not be updated (${toPanoramaUsbError(error).code})`);
+    }
+  };
+  const next = (journalQueues.get(sessionId) ?? Promise.resolve()).then(run);
+  journalQueues.set(sessionId, next);
+  void next.then(() => {
+    if (journalQueues.get(sessionId) === next) journalQueues.delete(sessionId);
+  });
+  return next;
 }
 
 /** Jobs' results reach the page as job.ended events; the promise itself only must not go unhandled. */

@@ -8,7 +8,7 @@ import { ErrorNotice } from './ErrorNotice';
  * What earlier sessions left behind (after a crash, a kill or a power cut): each item says what
  * is unfinished and offers the way to finish it.
  */
-export function PendingWork({ onSanitize }: { onSanitize: (drivePath: string) => void }) {
+export function PendingWork({ onSanitize }: { onSanitize: (drivePath: string, sessionId: string) => void }) {
   const { value, refresh } = usePolling(() => call('journal.pending', {}), 10_000);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
@@ -33,7 +33,7 @@ export function PendingWork({ onSanitize }: { onSanitize: (drivePath: string) =>
     if (item.kind === 'drive-holds-archive' && item.path !== null) {
       const drivePath = item.path;
       return (
-        <button type="button" disabled={busy} onClick={() => onSanitize(drivePath)} data-testid="pending-sanitize">
+        <button type="button" disabled={busy} onClick={() => onSanitize(drivePath, item.sessionId)} data-testid="pending-sanitize">
           Sanitize this drive
         </button>
       );

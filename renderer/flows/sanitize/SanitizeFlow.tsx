@@ -19,7 +19,8 @@ interface DriveProgress {
 }
 
 /** The Sanitize flow: several drives, a method, a typed confirmation, a row per drive, certificates. */
-export function SanitizeFlow({ flow, training, onExit, preselected }: { flow: FlowDefinition; training: boolean; onExit: () => void; preselected?: readonly string[] }) {
+/** `sessionId`: the journal session whose drive this finishes (from the home screen's pending list). */
+export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }: { flow: FlowDefinition; training: boolean; onExit: () => void; preselected?: readonly string[]; sessionId?: string }) {
   const [chosenIndex, setIndex] = useState(0);
   const [paths, setPaths] = useState<string[]>([...(preselected ?? [])]);
   const [drives, setDrives] = useState<DriveAssessment[]>([]);
@@ -63,6 +64,7 @@ export function SanitizeFlow({ flow, training, onExit, preselected }: { flow: Fl
         verify,
         certificateFolder: folder,
         training,
+        ...(sessionId === undefined ? {} : { sessionId }),
         ...(organisation === '' ? {} : { organisation }),
         ...(technician === '' ? {} : { technician }),
       }),
