@@ -2,6 +2,7 @@
 import { benchArchive } from './archive';
 import { benchDisk } from './disk';
 import { benchRegistration } from './registration';
+import { benchRenderer } from './renderer';
 import { benchSanitize } from './sanitize';
 
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -9,6 +10,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   archive: benchArchive,
   registration: benchRegistration,
   sanitize: benchSanitize,
+  renderer: benchRenderer,
 };
 
 /** `npm run bench` runs them all; `npm run bench -- sanitize disk` only the ones named. */

@@ -2,6 +2,7 @@
  * Electron entry, kept thin: lifecycle, one hardened window, the bridge. All real work is in
  * main/core (plain Node), reached only through the contract's handler table.
  */
+import path from 'node:path';
 import { app, ipcMain, session, type BrowserWindow } from 'electron';
 import { PRODUCT } from './core/app';
 import { createHandlerTable, forwardEvents, ipcEventChannel, registerIpcHandlers } from './ipc';
@@ -28,7 +29,20 @@ async function start(): Promise<void> {
   serveRenderer(session.defaultSession, rendererDir);
 
   const currentWindow = (): BrowserWindow | null => (mainWindow !== null && !mainWindow.isDestroyed() ? mainWindow : null);
-  const services = createCoreServices({ shell: 'electron', trainingMode, trainingModeLocked: false, dataDir: app.getPath('userData'), dialogs: electronDialogs(currentWindow) });
+  // PANORAMA_USB_DATA_DIR moves the data folder (as for the CLI); PANORAMA_USB_TRAINING_TIME_SCALE
+  // speeds up the simulated appliance and service (demos, tests). Neither touches real drives.
+  const dataDir = process.env['PANORAMA_USB_DATA_DIR'] ?? app.getPath('userData');
+  const timeScale = Number(process.env['PANORAMA_USB_TRAINING_TIME_SCALE'] ?? '1');
+  const services = createCoreServices({
+    shell: 'electron',
+    trainingMode,
+    trainingModeLocked: false,
+    dataDir,
+    dialogs: electronDialogs(currentWindow),
+    // FatFs writes synchronously: they run in a worker so the window never waits on a drive.
+    diskWorkerScript: path.join(__dirname, 'disk-worker.cjs'),
+    ...(Number.isFinite(timeScale) && timeScale > 0 && timeScale <= 1 ? { trainingTimeScale: timeScale } : {}),
+  });
   registerIpcHandlers(ipcMain, createHandlerTable(services));
   forwardEvents(services, (channel, payload) => currentWindow()?.webContents.send(ipcEventChannel(channel), payload));
   integrateWithDesktop(services, currentWindow);

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const allowRealDrives = values['allow-real-drives'];
   // Its own data folder: a preview must not share the Training world or journal of a running app.
   const dataDir = path.resolve(values['data-dir'] ?? path.join(defaultDataDir(), 'preview'));
-  const services = createCoreServices({ shell: 'preview', trainingMode: !allowRealDrives, trainingModeLocked: !allowRealDrives, dataDir, dialogs: previewDialogs(dataDir) });
+  const services = createCoreServices({ shell: 'preview', trainingMode: !allowRealDrives, trainingModeLocked: !allowRealDrives, dataDir, dialogs: previewDialogs(dataDir), diskWorkerScript: path.join(__dirname, 'main', 'disk-worker.cjs') });
   const server = await startPreviewServer({
     rendererDir: path.join(__dirname, 'renderer'),
     bridgeScriptPath: path.join(__dirname, 'preview', 'bridge.js'),

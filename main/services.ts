@@ -12,6 +12,7 @@ import { assessDrive, listDrives, type DriveAssessment, type DriveKind } from '.
 import { refused } from './core/errors';
 import { JobRegistry } from './core/jobs';
 import { Journal } from './core/journal';
+import { inlineWriter, offThreadWriter, type ArchiveWriter } from './core/offthread';
 import { createPanoramaClient } from './core/registration';
 import { TrainingWorld } from './core/training';
 
@@ -36,6 +37,8 @@ export interface ServicesOptions {
   dialogs?: ShellDialogs;
   /** Multiplies the simulator's delays in Training mode (tests speed it up). */
   trainingTimeScale?: number;
+  /** The built disk worker (dist/main/disk-worker.cjs): archive writes then run off this thread. */
+  diskWorkerScript?: string;
 }
 
 /** Events the bridge forwards besides the jobs' own. */
@@ -57,6 +60,8 @@ export interface CoreServices {
   readonly audit: AuditLog;
   readonly journal: Journal;
   readonly dialogs: ShellDialogs;
+  /** Where archive writes run: a worker thread when the shell gave its script, else inline. */
+  readonly archiveWriter: ArchiveWriter;
   appInfo(): AppInfo;
   /** Whether a request works in the Training world: always in Training mode, else when the Training flow asks. */
   inTraining(requested: boolean): boolean;
@@ -102,6 +107,7 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
     audit: AuditLog.open(options.dataDir),
     journal: Journal.open(options.dataDir),
     dialogs: options.dialogs ?? noDialogs,
+    archiveWriter: options.diskWorkerScript === undefined ? inlineWriter : offThreadWriter(options.diskWorkerScript),
     appInfo: () => getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, shell: options.shell, trainingMode: options.trainingMode, trainingModeLocked: options.trainingModeLocked }),
     inTraining,
     listDrives: async (all, requested) => {

@@ -25,6 +25,8 @@ const node = {
 await rm(dist, { recursive: true, force: true });
 await Promise.all([
   esbuild({ ...node, entryPoints: ['main/index.ts'], outfile: 'dist/main/index.cjs', external: ['electron'] }),
+  // FatFs's synchronous writes run in this worker thread, off the app's main thread.
+  esbuild({ ...node, entryPoints: ['main/core/offthread/worker.ts'], outfile: 'dist/main/disk-worker.cjs' }),
   esbuild({ ...node, entryPoints: ['main/cli.ts'], outfile: 'dist/cli.cjs' }),
   esbuild({ ...node, entryPoints: ['main/preview.ts'], outfile: 'dist/preview.cjs' }),
   esbuild({ ...node, entryPoints: ['bench/index.ts'], outfile: 'dist/bench.cjs' }),

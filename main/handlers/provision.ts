@@ -36,7 +36,7 @@ export function provisionHandlers(services: CoreServices): Handlers<'provision.c
           client,
           { name: request.name, ...(request.description === undefined || request.description === '' ? {} : { description: request.description }), networking: networkPayload(request.ethernet0, request.ntpServers) },
           chosen,
-          { signal: context.signal, onPhase: (phase) => context.progress(phase, Math.max(0, PROVISION_PHASES.indexOf(phase)), PROVISION_PHASES.length, { final: true }) },
+          { signal: context.signal, writer: services.archiveWriter, onPhase: (phase) => context.progress(phase, Math.max(0, PROVISION_PHASES.indexOf(phase)), PROVISION_PHASES.length, { final: true }) },
         );
         context.progress('done', PROVISION_PHASES.length, PROVISION_PHASES.length, { final: true });
         return {

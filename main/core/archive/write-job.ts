@@ -8,7 +8,7 @@ import { resolveTarget, type DriveKind } from '../drives';
 import type { JobRegistry } from '../jobs';
 import { chooseDrive } from '../target';
 import { inspectArchiveBytes, readArchiveFile } from './inspect';
-import { writeArchive, type WriteArchiveReport, type WritePhase } from './write';
+import { writeArchive, type ArchiveWriter, type WriteArchiveReport, type WritePhase } from './write';
 
 const PHASES: readonly WritePhase[] = ['check', 'format', 'write', 'verify', 'eject'];
 
@@ -18,6 +18,8 @@ export interface ArchiveWriteRequest {
   format: boolean;
   /** Training mode: only these kinds of drive may be written (image files, loop devices). */
   allowedKinds?: readonly DriveKind[];
+  /** Where the write runs: a worker thread in the desktop app (see core/offthread); this thread by default. */
+  writer?: ArchiveWriter;
 }
 
 export async function startArchiveWrite(jobs: JobRegistry, request: ArchiveWriteRequest): Promise<{ jobId: string; result: Promise<Omit<WriteArchiveReport, 'archive'>> }> {
@@ -36,7 +38,7 @@ export async function startArchiveWrite(jobs: JobRegistry, request: ArchiveWrite
   }
   return jobs.start('write', async (context) => {
     try {
-      const report = await writeArchive({ bytes, fileName }, chosen, {
+      const report = await (request.writer ?? writeArchive)({ bytes, fileName }, chosen, {
         format: request.format,
         signal: context.signal,
         onPhase: (phase) => context.progress(phase, PHASES.indexOf(phase), PHASES.length, { final: true }),

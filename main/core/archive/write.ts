@@ -42,6 +42,9 @@ function checkCancelled(signal: AbortSignal | undefined): void {
 const isOtherArchive = (name: string, own: string): boolean =>
   name.toLowerCase() !== own.toLowerCase() && name.toLowerCase().startsWith(ARCHIVE_PREFIX) && name.toLowerCase().endsWith('.zip');
 
+/** Something that performs writeArchive: in this thread, or in a worker (core/offthread). */
+export type ArchiveWriter = (source: { bytes: Buffer; fileName: string }, chosen: ChosenDrive, options: WriteArchiveOptions) => Promise<WriteArchiveReport>;
+
 export async function writeArchive(source: { bytes: Buffer; fileName: string }, chosen: ChosenDrive, options: WriteArchiveOptions): Promise<WriteArchiveReport> {
   const { bytes, fileName } = source;
   options.onPhase?.('check');

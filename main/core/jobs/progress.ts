@@ -3,7 +3,9 @@
  *
  * Work reports raw byte counts as often as it likes; the reporter turns them into events of
  * the contract's shape and lets at most one through per interval (4 Hz by default), so neither
- * the CLI's bar nor the wizard is flooded. The first and the final report always pass.
+ * the CLI's bar nor the wizard is flooded. The first report passes at once; a final one (a
+ * phase's end) is never dropped but, inside the interval, waits for its turn, so the ceiling
+ * holds even when phases change quickly.
  */
 export interface ProgressEvent {
   jobId: string;
@@ -33,6 +35,10 @@ export class ProgressReporter {
   private phase = '';
   private phaseStartedAt = 0;
   private phaseStartBytes = 0;
+  /** A final report waiting for the interval to pass, and its timer. */
+  private pending: ProgressEvent | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private settled: (() => void)[] = [];
 
   constructor(options: ProgressReporterOptions) {
     this.jobId = options.jobId;
@@ -41,7 +47,7 @@ export class ProgressReporter {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** Reports progress; returns true when an event was emitted. */
+  /** Reports progress; returns true when an event was emitted now. */
   report(phase: string, bytesDone: number, bytesTotal: number, options: { final?: boolean } = {}): boolean {
     const at = this.now();
     if (phase !== this.phase) {
@@ -49,13 +55,50 @@ export class ProgressReporter {
       this.phaseStartedAt = at;
       this.phaseStartBytes = bytesDone;
     }
-    if (options.final !== true && at - this.lastEmitAt < this.intervalMs) return false;
+    const event = this.eventAt(at, phase, bytesDone, bytesTotal);
+    if (at - this.lastEmitAt >= this.intervalMs) {
+      this.send(event, at);
+      return true;
+    }
+    // Too soon: a final report (or a newer state while one waits) goes out when the interval ends.
+    if (options.final === true || this.pending !== null) {
+      this.pending = event;
+      this.timer ??= setTimeout(() => {
+        this.timer = null;
+        const waiting = this.pending;
+        if (waiting !== null) this.send(waiting, this.now());
+      }, Math.max(0, this.lastEmitAt + this.intervalMs - at));
+      // A waiting report must never keep a CLI process alive by itself.
+      if (typeof this.timer === 'object' && 'unref' in this.timer) this.timer.unref();
+    }
+    return false;
+  }
+
+  /**
+   * Resolves once no report is waiting (at most one interval): callers announce the end of the
+   * work after it, so the last progress event still comes before the end, and in order.
+   */
+  settle(): Promise<void> {
+    if (this.pending === null) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.settled.push(resolve);
+    });
+  }
+
+  private send(event: ProgressEvent, at: number): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = null;
     this.lastEmitAt = at;
+    this.emit(event);
+    for (const resolve of this.settled.splice(0)) resolve();
+  }
+
+  private eventAt(at: number, phase: string, bytesDone: number, bytesTotal: number): ProgressEvent {
     const elapsedSeconds = (at - this.phaseStartedAt) / 1000;
     const bytesPerSecond = elapsedSeconds > 0 ? Math.round((bytesDone - this.phaseStartBytes) / elapsedSeconds) : 0;
     const remaining = Math.max(bytesTotal - bytesDone, 0);
     const etaSeconds = remaining === 0 ? 0 : bytesPerSecond > 0 ? Math.ceil(remaining / bytesPerSecond) : null;
-    this.emit({ jobId: this.jobId, phase, bytesDone, bytesTotal, bytesPerSecond, etaSeconds });
-    return true;
+    return { jobId: this.jobId, phase, bytesDone, bytesTotal, bytesPerSecond, etaSeconds };
   }
 }

@@ -47,6 +47,7 @@ export class JobRegistry {
     const result = (async () => {
       try {
         const value = await work(context);
+        await reporter.settle();
         this.events.emit('ended', { jobId, kind, outcome: 'succeeded', result: value });
         return value;
       } catch (error) {
@@ -54,6 +55,7 @@ export class JobRegistry {
         const typed = controller.signal.aborted && !(error instanceof PanoramaUsbError)
           ? cancelled('CANCELLED', `The ${kind} job was cancelled.`)
           : toPanoramaUsbError(error);
+        await reporter.settle();
         this.events.emit('ended', { jobId, kind, outcome: typed.outcome === 'cancelled' ? 'cancelled' : 'failed', error: typed.toInfo() });
         throw typed;
       } finally {

@@ -5,7 +5,7 @@
  * no copy, so a failure after the call says exactly what to do with the half-made device.
  */
 import { ProvisionDeviceCommand, type NetworkPayload, type PanoramaClient } from '@aws-sdk/client-panorama';
-import { archiveFileNameFor, writeArchive, type WriteArchiveReport } from '../archive';
+import { archiveFileNameFor, writeArchive, type ArchiveWriter, type WriteArchiveReport } from '../archive';
 import { failed, PanoramaUsbError, refused } from '../errors';
 import type { ChosenDrive } from '../target';
 import { toRegistrationError } from './errors';
@@ -44,7 +44,7 @@ export async function provisionToDrive(
   client: PanoramaClient,
   request: ProvisionRequest,
   chosen: ChosenDrive,
-  options: { signal?: AbortSignal; onPhase?: (phase: string) => void } = {},
+  options: { signal?: AbortSignal; onPhase?: (phase: string) => void; writer?: ArchiveWriter } = {},
 ): Promise<ProvisionReport> {
   const { networking, warnings } = checkProvisionRequest(request);
   options.onPhase?.('provision');
@@ -70,7 +70,7 @@ export async function provisionToDrive(
   // A Buffer over the SDK's own bytes (no copy), so overwriting it clears the only copy.
   const bytes = Buffer.from(certificates.buffer, certificates.byteOffset, certificates.byteLength);
   try {
-    const report = await writeArchive({ bytes, fileName: archiveFileNameFor(request.name) }, chosen, { format: true, ...(options.signal === undefined ? {} : { signal: options.signal }), onPhase: (phase) => options.onPhase?.(phase) });
+    const report = await (options.writer ?? writeArchive)({ bytes, fileName: archiveFileNameFor(request.name) }, chosen, { format: true, ...(options.signal === undefined ? {} : { signal: options.signal }), onPhase: (phase) => options.onPhase?.(phase) });
     const { archive, ...write } = report;
     return {
       deviceId,

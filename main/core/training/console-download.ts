@@ -8,12 +8,9 @@ import { open, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvisionDeviceCommand, type PanoramaClient } from '@aws-sdk/client-panorama';
 import { archiveFileNameFor } from '../archive';
+import { errnoCode } from '../disk';
 import { failed, refused } from '../errors';
 import { toRegistrationError } from '../registration';
-
-function errnoOf(error: unknown): string | null {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null;
-}
 
 export async function downloadFromSimulatedConsole(client: PanoramaClient, name: string, folder: string): Promise<{ path: string; deviceId: string }> {
   const file = path.join(folder, archiveFileNameFor(name));
@@ -24,7 +21,7 @@ export async function downloadFromSimulatedConsole(client: PanoramaClient, name:
       await handle.close();
       return true;
     },
-    (error: unknown) => errnoOf(error) !== 'ENOENT',
+    (error: unknown) => errnoCode(error) !== 'ENOENT',
   );
   if (existing) throw refused('DOWNLOAD_EXISTS', `${file} already exists.`, 'Shred it first (Clean up step), or give the device another name.');
   let response;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import type { DriveAssessment, SanitizeProgress, SanitizeResult, WipeMethodName } from '../../../preload/contract';
 import { driveName, DrivePicker } from '../../components/DrivePicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -46,12 +46,13 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
   }, [paths, training]);
   useBridgeEvent('sanitize.progress', (progress) => {
     if (progress.jobId !== job.jobId) return;
-    setRows((current) => {
+    // A transition: React may split this render and yield, so progress never makes a long task.
+    startTransition(() => setRows((current) => {
       const next = new Map(current);
       const previous = current.get(progress.target);
       next.set(progress.target, { latest: progress, speeds: [...(previous?.speeds ?? []), progress.bytesPerSecond].slice(-MAX_SAMPLES) });
       return next;
-    });
+    }));
   });
 
   const start = (): void => {

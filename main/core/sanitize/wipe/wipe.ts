@@ -195,6 +195,8 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
     await formatTarget(target, { label: options.label ?? DEFAULT_LABEL });
     formatted = true;
     report('format', jobTotal, true);
+    // The last progress event goes out before the result (the 4 Hz ceiling may hold it back a moment).
+    await reporter?.settle();
     return finish('sanitized', null);
   } catch (error) {
     const typed = toPanoramaUsbError(error);

@@ -1,0 +1,51 @@
+/**
+ * The archive write in a worker thread (what the desktop app and the preview use, so the
+ * window's thread never waits on FatFs's synchronous I/O): the same result as inline, checked
+ * with mtools and fsck.fat; typed errors cross the thread as the same codes; cancel works.
+ * Runs the built worker (npm test builds first).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { offThreadWriter } from '../../main/core/offthread';
+import { chooseDrive } from '../../main/core/target';
+import { realisticArchive } from '../support/archives';
+import { fileSha256, GiB, imageDir, MiB, sparseImage } from '../support/images';
+import { fsckFat, mtools, mtoolsImage } from '../support/tools';
+
+const WORKER = path.resolve('dist/main/disk-worker.cjs');
+const { dir, cleanup } = imageDir('disk-worker');
+afterAll(cleanup);
+
+describe('archive writes in the disk worker', () => {
+  it('is built', () => {
+    expect(existsSync(WORKER)).toBe(true);
+  });
+
+  it('formats and writes the archive like the inline write, reporting every phase', async () => {
+    const image = sparseImage(dir, 'worker.img', 2 * GiB);
+    const bytes = realisticArchive();
+    const phases: string[] = [];
+    const report = await offThreadWriter(WORKER)({ bytes, fileName: 'certificates-omni_worker-cam.zip' }, await chooseDrive(image), { format: true, onPhase: (phase) => phases.push(phase) });
+    expect(phases).toEqual(['check', 'format', 'write', 'verify', 'eject']);
+    expect(report).toMatchObject({ fileName: 'certificates-omni_worker-cam.zip', verified: true, formatted: { fatType: 'FAT32' } });
+    expect(mtools('mdir', ['-b', '-i', mtoolsImage(image, MiB), '::']).trim()).toBe('::/certificates-omni_worker-cam.zip');
+    expect(fsckFat(image, MiB, 2 * GiB - MiB).status).toBe(0);
+    // The caller's buffer is still the caller's: the worker got its own copy.
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
+  it('brings typed refusals back with their code, and changes nothing', async () => {
+    const image = sparseImage(dir, 'bad.img', GiB);
+    const before = await fileSha256(image);
+    await expect(offThreadWriter(WORKER)({ bytes: Buffer.from('not a zip'), fileName: 'certificates-omni_bad.zip' }, await chooseDrive(image), { format: true })).rejects.toMatchObject({ code: 'NOT_A_ZIP', outcome: 'refused' });
+    expect(await fileSha256(image)).toBe(before);
+  });
+
+  it('cancels: an aborted write comes back as CANCELLED', async () => {
+    const image = sparseImage(dir, 'cancel.img', GiB);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(offThreadWriter(WORKER)({ bytes: realisticArchive(), fileName: 'certificates-omni_cancel-cam.zip' }, await chooseDrive(image), { format: true, signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED', outcome: 'cancelled' });
+  });
+});
