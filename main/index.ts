@@ -15,6 +15,11 @@ const trainingMode = process.argv.includes('--training') || process.env['PANORAM
 app.enableSandbox();
 registerAppScheme();
 
+// PANORAMA_USB_DATA_DIR moves the whole data folder (as for the CLI), the single-instance lock
+// included: a test or demo instance must not hand over to the user's running app.
+const dataDirOverride = process.env['PANORAMA_USB_DATA_DIR'];
+if (dataDirOverride !== undefined && dataDirOverride !== '') app.setPath('userData', dataDirOverride);
+
 // A second instance would race the first for the same drives: it hands over to the first and quits.
 const isFirstInstance = app.requestSingleInstanceLock();
 
@@ -29,9 +34,8 @@ async function start(): Promise<void> {
   serveRenderer(session.defaultSession, rendererDir);
 
   const currentWindow = (): BrowserWindow | null => (mainWindow !== null && !mainWindow.isDestroyed() ? mainWindow : null);
-  // PANORAMA_USB_DATA_DIR moves the data folder (as for the CLI); PANORAMA_USB_TRAINING_TIME_SCALE
-  // speeds up the simulated appliance and service (demos, tests). Neither touches real drives.
-  const dataDir = process.env['PANORAMA_USB_DATA_DIR'] ?? app.getPath('userData');
+  // PANORAMA_USB_TRAINING_TIME_SCALE speeds up the simulated appliance and service (demos, tests).
+  const dataDir = app.getPath('userData');
   const timeScale = Number(process.env['PANORAMA_USB_TRAINING_TIME_SCALE'] ?? '1');
   const services = createCoreServices({
     shell: 'electron',

@@ -1,6 +1,7 @@
 /**
  * The real app through Playwright's _electron.launch. Runs whenever an Electron binary is
  * installed; these CI machines cannot download one, so there it is skipped with the reason.
+ * The wizard's flows in the app are in electron-wizard.test.ts.
  */
 import { mkdirSync } from 'node:fs';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
@@ -44,7 +45,8 @@ describe.skipIf(skipReason !== null)('the desktop app (Electron)', () => {
       process: typeof (window as unknown as { process?: unknown }).process,
       keys: Object.keys(window.provisioner ?? {}).sort(),
     }));
-    expect(surface).toEqual({ require: 'undefined', process: 'undefined', keys: ['invoke', 'on'] });
+    // pathForFile is the preload's one extra (preload/index.ts): a dropped file's path only, never its bytes.
+    expect(surface).toEqual({ require: 'undefined', process: 'undefined', keys: ['invoke', 'on', 'pathForFile'] });
   });
 
   it('denies new windows, foreign navigation and permission requests', async () => {

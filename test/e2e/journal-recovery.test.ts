@@ -14,6 +14,7 @@ import { launchChromium } from '../support/chromium';
 import { MiB } from '../support/images';
 import { mtools, mtoolsImage } from '../support/tools';
 import { checkStep, clickNext, waitForStep } from '../support/wizard';
+import { downloadAndWrite } from '../support/wizard-flows';
 
 /** `npm run preview` as a separate process, as a user runs it; resolves with the URL it prints. */
 function startPreviewProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -68,16 +69,7 @@ describe('the journal after a crash', () => {
     children.push(first.child);
     await page.goto(first.url);
     await page.getByTestId('path-training').click();
-    await clickNext(page, 'source');
-    await page.getByTestId('download-name').fill('crash-cam');
-    await page.getByTestId('console-download').click();
-    await page.getByTestId('imported').waitFor();
-    await clickNext(page, 'review');
-    await clickNext(page, 'drive');
-    await page.getByTestId('drive-option-0').check();
-    await clickNext(page, 'write');
-    await page.getByTestId('write').click();
-    await page.getByTestId('written').waitFor({ timeout: 30_000 });
+    await downloadAndWrite(page, 'crash-cam');
     // The power goes: nothing after this point runs in the old backend.
     await killHard(first.child);
 

@@ -1,0 +1,331 @@
+/**
+ * The wizard's end-to-end flows as functions over a Playwright page, so the same flows run in the
+ * browser preview (test/e2e/wizard.test.ts) and in the real Electron app
+ * (test/e2e/electron-wizard.test.ts). Every check works from outside the app: the page, the
+ * Training world's files in the data folder (image files, downloads), the output folders, and the
+ * audit log and journal read back from disk — never the app's in-process services.
+ *
+ * The flows build on each other's state (which drives hold what, which certificates exist), so
+ * run them in this order against a fresh data folder: training provision, keyboard create,
+ * expired certificate, sanitize two drives, audit view.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { AUDIT_FILE_NAME, verifyText } from '../../main/core/audit';
+import { Journal } from '../../main/core/journal';
+import { MiB } from './images';
+import { fsckFat, mtools, mtoolsImage, mustRun } from './tools';
+import { checkStep, clickNext, keyboardActivate, tabTo, waitForStep } from './wizard';
+
+const GiB = 1024 ** 3;
+/** The training drives' FAT32 partition starts at sector 2048. */
+const PARTITION_OFFSET = MiB;
+
+/** The folders the shell's folder dialog answers with, by purpose. */
+export interface OutputFolders {
+  logs: string;
+  certificates: string;
+}
+
+export type FolderPurpose = keyof OutputFolders;
+
+export interface FlowOptions {
+  /** The app's data folder (the preview's, or PANORAMA_USB_DATA_DIR): audit log, journal, the Training world's drives and downloads. */
+  dataDir: string;
+  /** Put before every screenshot's name: '' in the preview, 'electron-' in the app. */
+  artifactPrefix: string;
+  /** Where log bundles and certificates land: the folders the shell's folder dialog answers with. */
+  folders: OutputFolders;
+  /**
+   * Called just before a click opens the folder dialog for this purpose. The preview answers by
+   * itself (previewFolders); the Electron test stubs the native dialog here to answer `folder`.
+   */
+  answerFolderDialog?: (purpose: FolderPurpose, folder: string) => Promise<void>;
+  /**
+   * Run axe with setLegacyMode(true). axe's default run finishes in a second page
+   * (context.newPage()), which Electron cannot open (Target.createTarget is not supported):
+   * legacy mode runs it in the page itself.
+   */
+  axeLegacyMode?: boolean;
+}
+
+/** The folders the preview's stand-in dialog answers with (main/preview/dialogs.ts): `<dataDir>/output/<purpose>`. */
+export function previewFolders(dataDir: string): OutputFolders {
+  return { logs: path.join(dataDir, 'output', 'logs'), certificates: path.join(dataDir, 'output', 'certificates') };
+}
+
+/** Screenshot + axe under the flow's prefix. */
+function check(page: Page, options: FlowOptions, step: string): Promise<void> {
+  return checkStep(page, `${options.artifactPrefix}${step}`, { legacy: options.axeLegacyMode === true });
+}
+
+async function answerFolderDialog(options: FlowOptions, purpose: FolderPurpose): Promise<void> {
+  await options.answerFolderDialog?.(purpose, options.folders[purpose]);
+}
+
+/** Back to a freshly loaded home screen. */
+async function reloadHome(page: Page): Promise<void> {
+  await page.reload();
+  await page.getByTestId('app-version').waitFor();
+}
+
+const drivePath = (dataDir: string, id: string): string => path.join(dataDir, 'training', 'drives', `${id}.img`);
+
+/** The audit log as written on disk, checked link by link (main/core/audit's verifyText). */
+export function readAuditChain(dataDir: string): ReturnType<typeof verifyText> {
+  const file = path.join(dataDir, AUDIT_FILE_NAME);
+  return verifyText(existsSync(file) ? readFileSync(file, 'utf8') : '');
+}
+
+/** Training from the home screen: simulated console download → write → register → clean up → receipt. */
+export async function trainingProvisionFlow(page: Page, options: FlowOptions): Promise<void> {
+  const { dataDir } = options;
+  await check(page, options, 'wizard-home');
+  await page.getByTestId('path-training').click();
+  await waitForStep(page, 'scenario');
+  await page.getByTestId('appliance-panel').waitFor();
+  await check(page, options, 'training-1-scenario');
+
+  await clickNext(page, 'source');
+  await page.getByTestId('download-name').fill('lobby-cam-01');
+  await page.getByTestId('console-download').click();
+  await page.getByTestId('imported').waitFor();
+  const download = path.join(dataDir, 'training', 'downloads', 'certificates-omni_lobby-cam-01.zip');
+  expect(existsSync(download)).toBe(true);
+  await check(page, options, 'training-2-source');
+
+  await clickNext(page, 'review');
+  await expect(page.getByTestId('review').textContent()).resolves.toContain('lobby-cam-01');
+  await expect(page.getByTestId('countdown').textContent()).resolves.toMatch(/left/);
+  await check(page, options, 'training-3-review');
+
+  await clickNext(page, 'drive');
+  await page.getByTestId('drive-option-0').check();
+  await check(page, options, 'training-4-drive');
+
+  await clickNext(page, 'write');
+  await expect(page.getByTestId('confirm-drive').textContent()).resolves.toContain('drive-1.img');
+  await page.getByTestId('write').click();
+  await page.getByTestId('written').waitFor({ timeout: 30_000 });
+  await check(page, options, 'training-5-write');
+  expect(mtools('mdir', ['-b', '-i', mtoolsImage(drivePath(dataDir, 'drive-1'), PARTITION_OFFSET), '::']).trim()).toBe('::/certificates-omni_lobby-cam-01.zip');
+
+  await clickNext(page, 'register');
+  await page.getByTestId('plug-drive-1').click();
+  await page.getByTestId('registered').waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid="appliance-lights"][data-lights="green"]').waitFor({ timeout: 30_000 });
+  await expect(page.getByTestId('timeline').locator('li').count()).resolves.toBeGreaterThan(0);
+  await check(page, options, 'training-6-register');
+
+  await clickNext(page, 'clean-up');
+  // Like a real stick, the drive comes out of the appliance before its logs are read.
+  await page.getByTestId('unplug').click();
+  await page.getByTestId('plug-drive-1').waitFor();
+  await answerFolderDialog(options, 'logs');
+  await page.getByTestId('collect-logs').click();
+  await page.getByTestId('logs-collected').waitFor({ timeout: 30_000 });
+  await page.getByTestId('shred').click();
+  await page.getByTestId('shred-results').waitFor();
+  expect(existsSync(download)).toBe(false);
+  await answerFolderDialog(options, 'certificates');
+  await page.getByTestId('certificate-folder').click();
+  await page.getByText('Certificate of sanitization: ').locator('code').waitFor();
+  await page.getByTestId('sanitize').click();
+  await page.locator('[data-testid="sanitized"][data-outcome="sanitized"]').waitFor({ timeout: 60_000 });
+  await check(page, options, 'training-7-clean-up');
+
+  await clickNext(page, 'done');
+  const deviceId = (await page.getByTestId('receipt-device-id').textContent()) ?? '';
+  expect(deviceId).toMatch(/^device-/);
+  await page.getByTestId('software-check').click();
+  await page.getByTestId('software-result').waitFor();
+  await check(page, options, 'training-8-done');
+  await page.getByTestId('finish').click();
+  await page.getByRole('heading', { name: 'What do you want to do?' }).waitFor();
+
+  // The drive was quick-erased and reformatted: a clean FAT32 volume without the archive.
+  expect(fsckFat(drivePath(dataDir, 'drive-1'), PARTITION_OFFSET, GiB - PARTITION_OFFSET).status).toBe(0);
+  expect(mtools('mdir', ['-b', '-i', mtoolsImage(drivePath(dataDir, 'drive-1'), PARTITION_OFFSET), '::']).trim()).toBe('');
+  const bundles = readdirSync(options.folders.logs);
+  expect(bundles).toHaveLength(1);
+  expect(mustRun('unzip', ['-Z1', path.join(options.folders.logs, bundles[0] ?? '')])).toMatch(/\.log/);
+  // The journal on disk has nothing pending for this finished session; the audit chain on disk holds.
+  await expect(Journal.open(dataDir).pending()).resolves.toEqual([]);
+  const audit = readAuditChain(dataDir);
+  expect(audit.verification).toMatchObject({ ok: true, brokenAt: null });
+  const actions = audit.entries.map((entry) => entry.action);
+  for (const action of ['inspect', 'write', 'registration', 'collect-logs', 'shred', 'sanitize']) expect(actions).toContain(action);
+}
+
+/** The Provision path with "create the device now", driven with the keyboard alone. */
+export async function createFlowWithKeyboard(page: Page, options: FlowOptions): Promise<void> {
+  await reloadHome(page);
+  await keyboardActivate(page, 'path-provision');
+  await waitForStep(page, 'source');
+  // Radios: Tab reaches the checked one, arrows move the choice.
+  await tabTo(page, 'source-import');
+  await page.keyboard.press('ArrowDown');
+  await tabTo(page, 'form-name');
+  await page.keyboard.type('dock cam');
+  await expect(page.locator('#form-name-problem').textContent()).resolves.toContain('no spaces');
+  // ControlOrMeta: Select all on macOS too, where the Electron run may happen.
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('dock-cam-02');
+  await tabTo(page, 'form-dhcp');
+  await page.keyboard.press('ArrowDown');
+  await tabTo(page, 'form-ipAddress');
+  await page.keyboard.type('192.168.1.300');
+  await expect(page.locator('#form-ipAddress-problem').textContent()).resolves.toContain('IPv4');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('30');
+  await tabTo(page, 'form-gateway');
+  await page.keyboard.type('192.168.1.1');
+  await tabTo(page, 'form-dns');
+  await page.keyboard.type('192.168.1.2, 192.168.1.3');
+  await check(page, options, 'create-1-source');
+  await keyboardActivate(page, 'next');
+  await waitForStep(page, 'review');
+  await expect(page.getByTestId('review').textContent()).resolves.toContain('fixed address 192.168.1.30');
+  await check(page, options, 'create-2-review');
+  await keyboardActivate(page, 'next');
+  await waitForStep(page, 'drive');
+  await keyboardActivate(page, 'drive-option-0', 'Space');
+  await check(page, options, 'create-3-drive');
+  await keyboardActivate(page, 'next');
+  await waitForStep(page, 'write');
+  await keyboardActivate(page, 'write');
+  await page.getByTestId('written').waitFor({ timeout: 30_000 });
+  await check(page, options, 'create-4-write');
+  await keyboardActivate(page, 'next');
+  await waitForStep(page, 'register');
+  // The Provision flow in Training mode still has the Training world's appliance beside it.
+  await keyboardActivate(page, 'plug-drive-1');
+  await page.getByTestId('registered').waitFor({ timeout: 60_000 });
+  await check(page, options, 'create-5-register');
+  await keyboardActivate(page, 'next');
+  await waitForStep(page, 'clean-up');
+  await expect(page.getByText('there is no local copy to shred').count()).resolves.toBe(1);
+  await keyboardActivate(page, 'unplug');
+  await page.getByTestId('plug-drive-1').waitFor();
+  await keyboardActivate(page, 'next');
+  await waitForStep(page, 'done');
+  await expect(page.getByTestId('receipt').textContent()).resolves.toContain('dock-cam-02');
+  await expect(page.getByTestId('receipt').textContent()).resolves.toContain('Not sanitized: it still holds the archive.');
+  await check(page, options, 'create-6-done');
+  await keyboardActivate(page, 'finish');
+  await page.getByRole('heading', { name: 'What do you want to do?' }).waitFor();
+  // Finished with the drive still holding the archive: nothing pending (the user chose so), but the audit on disk says what happened.
+  const audit = readAuditChain(options.dataDir);
+  expect(audit.verification.ok).toBe(true);
+  const provision = audit.entries.filter((entry) => entry.action === 'provision');
+  expect(provision.at(-1)).toMatchObject({ outcome: 'succeeded', subject: { deviceName: 'dock-cam-02' } });
+}
+
+/** Training's expired-certificate scenario: the registration fails and the wizard gives that failure's advice. */
+/**
+ * From the Training flow's first step: the simulated console download of `name`, then the write
+ * to the first virtual drive, up to "written and verified".
+ */
+export async function downloadAndWrite(page: Page, name: string): Promise<void> {
+  await clickNext(page, 'source');
+  await page.getByTestId('download-name').fill(name);
+  await page.getByTestId('console-download').click();
+  await page.getByTestId('imported').waitFor();
+  await clickNext(page, 'review');
+  await clickNext(page, 'drive');
+  await page.getByTestId('drive-option-0').check();
+  await clickNext(page, 'write');
+  await page.getByTestId('write').click();
+  await page.getByTestId('written').waitFor({ timeout: 30_000 });
+}
+
+export async function expiredCertificateFlow(page: Page, options: FlowOptions): Promise<void> {
+  await reloadHome(page);
+  await page.getByTestId('path-training').click();
+  await waitForStep(page, 'scenario');
+  await page.getByTestId('scenario').selectOption('expired-certificate');
+  await downloadAndWrite(page, 'expired-cam');
+  await clickNext(page, 'register');
+  const plug = page.locator('[data-testid^="plug-drive-"]').first();
+  await plug.click();
+  const error = page.locator('[data-testid="error"][data-code="REGISTRATION_FAILED"]');
+  await error.waitFor({ timeout: 60_000 });
+  await expect(error.textContent()).resolves.toContain('Archives cannot be reused');
+  await page.locator('[data-testid="appliance-lights"][data-lights="red-fast"]').waitFor({ timeout: 30_000 });
+  await check(page, options, 'expired-register-failed');
+  await page.getByTestId('unplug').click();
+  await page.getByTestId('scenario').selectOption('success');
+  await page.getByTestId('back-home').click();
+}
+
+/** The Sanitize path on drive-2 and drive-3: typed confirmation, a row per drive, a certificate each. */
+export async function sanitizeTwoDrivesFlow(page: Page, options: FlowOptions): Promise<void> {
+  await reloadHome(page);
+  await page.getByTestId('path-sanitize').click();
+  await waitForStep(page, 'drives');
+  await page.getByTestId('drive-option-1').check();
+  await page.getByTestId('drive-option-2').check();
+  await check(page, options, 'sanitize-1-drives');
+  await clickNext(page, 'method');
+  await page.getByTestId('method-zero').check();
+  await page.locator('#organisation').fill('Example Field Services');
+  await page.locator('#technician').fill('A. Technician');
+  await answerFolderDialog(options, 'certificates');
+  await page.getByTestId('certificate-folder').click();
+  await page.getByTestId('certificate-folder-path').waitFor();
+  await check(page, options, 'sanitize-2-method');
+  await clickNext(page, 'confirm');
+  await expect(page.getByTestId('start-sanitize').isDisabled()).resolves.toBe(true);
+  await page.getByTestId('typed-count').fill('3');
+  await expect(page.getByTestId('start-sanitize').isDisabled()).resolves.toBe(true);
+  await page.getByTestId('typed-count').fill('2');
+  await check(page, options, 'sanitize-3-confirm');
+  await page.getByTestId('start-sanitize').click();
+  await waitForStep(page, 'progress');
+  await expect(page.getByTestId('wipe-row').count()).resolves.toBe(2);
+  await page.locator('.wipe-row progress').first().waitFor({ timeout: 30_000 });
+  await check(page, options, 'sanitize-4-progress');
+  await waitForStep(page, 'certificates');
+  await page.locator('[data-testid="result-row"]').first().waitFor({ timeout: 180_000 });
+  await expect(page.locator('[data-testid="result-row"][data-outcome="sanitized"]').count()).resolves.toBe(2);
+  await check(page, options, 'sanitize-5-certificates');
+  const folder = options.folders.certificates;
+  // The provision flow left drive-1's certificate here too.
+  const pdfs = readdirSync(folder).filter((name) => name.endsWith('.pdf') && /drive-[23]/.test(name));
+  expect(pdfs).toHaveLength(2);
+  for (const pdf of pdfs) {
+    const text = mustRun('pdftotext', [path.join(folder, pdf), '-']);
+    expect(text).toContain('Clear');
+    expect(text).toContain('Example Field Services');
+  }
+  for (const id of ['drive-2', 'drive-3']) expect(fsckFat(drivePath(options.dataDir, id), PARTITION_OFFSET, GiB - PARTITION_OFFSET).status).toBe(0);
+  await page.getByTestId('back-home').click();
+}
+
+/** From the home screen: the audit log view, with its chain verified. */
+export async function auditViewFlow(page: Page, options: FlowOptions): Promise<void> {
+  await page.getByTestId('open-audit').click();
+  await page.locator('[data-testid="audit-chain"][data-ok="true"]').waitFor();
+  await check(page, options, 'audit-log');
+  await page.getByTestId('back-home').click();
+}
+
+/**
+ * Registers the whole set of flow tests, in order, for one shell (the preview or Electron):
+ * `page()` and `options()` are read when each test runs (both are set in beforeAll), `problems`
+ * collects the page's errors.
+ */
+export function defineWizardFlowTests(page: () => Page, options: () => FlowOptions, problems: readonly string[]): void {
+  it('Training provision flow: simulated console download → write → register → clean up → receipt', { timeout: 180_000 }, () => trainingProvisionFlow(page(), options()));
+  it('create-via-API flow, with the keyboard alone', { timeout: 180_000 }, () => createFlowWithKeyboard(page(), options()));
+  it("expired-certificate scenario: the registration fails and the wizard gives that failure's advice", { timeout: 180_000 }, () => expiredCertificateFlow(page(), options()));
+  it('Sanitize flow with two drives: typed confirmation, a row per drive, certificates', { timeout: 240_000 }, () => sanitizeTwoDrivesFlow(page(), options()));
+  it('shows the audit log with its chain verified', () => auditViewFlow(page(), options()));
+  it('had no page errors', () => {
+    expect(problems).toEqual([]);
+  });
+}
