@@ -37,7 +37,6 @@ export function createHandlerTable(services: CoreServices): HandlerTable {
       services.jobs.cancel(jobId);
       return { cancelling: true as const };
     },
-    'jobs.running': () => services.jobs.list(),
     'dialog.open-archive': async () => ({ path: await services.dialogs.openArchive() }),
     'dialog.choose-folder': async ({ purpose }) => ({ path: await services.dialogs.chooseFolder(purpose) }),
     'drives.list': ({ all, training }) => services.listDrives(all, training),

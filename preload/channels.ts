@@ -5,7 +5,6 @@
 export const INVOKE_CHANNELS = [
   'app.info',
   'job.cancel',
-  'jobs.running',
   'dialog.open-archive',
   'dialog.choose-folder',
   'drives.list',

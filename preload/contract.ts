@@ -147,8 +147,6 @@ const optionalSession = { sessionId: SessionIdSchema.optional() };
 /** The Training flow asks for the Training world (virtual drives, simulator) even outside Training mode. */
 const world = { training: z.boolean().default(false) };
 
-export const RunningJobSchema = z.object({ jobId: z.string(), kind: z.string() });
-
 /** Device names as the console and ProvisionDevice accept them. */
 const DeviceNameSchema = z.string().regex(/^[a-zA-Z0-9-_]{1,255}$/, 'use letters, digits, - and _ only');
 const Ipv4Schema = z.ipv4();
@@ -272,8 +270,6 @@ export const invokeContract = defineInvokeContract({
   'app.info': { request: z.strictObject({}), response: AppInfoSchema },
   /** Cancels a running job (write, wipe, monitor); its `job.ended` event follows. */
   'job.cancel': { request: z.strictObject({ jobId: JobIdSchema }), response: z.strictObject({ cancelling: z.literal(true) }) },
-  /** Jobs still running (asked before quitting). */
-  'jobs.running': { request: z.strictObject({}), response: z.array(RunningJobSchema) },
   /** The native open dialog, filtered to configuration archives. null: the user cancelled. */
   'dialog.open-archive': { request: z.strictObject({}), response: z.strictObject({ path: LocalPathSchema.nullable() }) },
   /** The native folder dialog (where certificates, log bundles or an audit export go). */

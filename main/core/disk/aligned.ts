@@ -19,3 +19,23 @@ export function alignedBuffers(count: number, bytes: number): Buffer[] {
 export function isDirectAligned(value: number): boolean {
   return value % DIRECT_IO_ALIGNMENT === 0;
 }
+
+/** Sets of aligned buffers kept for the next pass: a WebAssembly.Memory is only freed by a full GC, so making a new one per pass would let memory climb. */
+const pool = new Map<string, Buffer[][]>();
+const MAX_POOLED_SETS = 8;
+
+/** Aligned buffers from the pool (or new ones); `release()` wipes them and gives them back. */
+export function borrowAlignedBuffers(count: number, bytes: number): { buffers: Buffer[]; release: () => void } {
+  const key = `${count}x${bytes}`;
+  const buffers = pool.get(key)?.pop() ?? alignedBuffers(count, bytes);
+  return {
+    buffers,
+    release: () => {
+      // A verification read may hold old drive contents (a mismatch): never left lying in the pool.
+      for (const buffer of buffers) buffer.fill(0);
+      const sets = pool.get(key) ?? [];
+      if (sets.length < MAX_POOLED_SETS) sets.push(buffers);
+      pool.set(key, sets);
+    },
+  };
+}

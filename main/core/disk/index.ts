@@ -1,4 +1,4 @@
-export { alignedBuffers, DIRECT_IO_ALIGNMENT, isDirectAligned } from './aligned';
+export { alignedBuffers, borrowAlignedBuffers, DIRECT_IO_ALIGNMENT, isDirectAligned } from './aligned';
 export { BlockTarget, SECTOR_SIZE, type OpenOptions, type TargetKind } from './block-target';
 export { fat32ClusterSize } from './cluster-size';
 export { FatVolume, fatTypeOf, type FatEntry, type FatType, type VolumeInfo } from './fat-volume';

@@ -68,8 +68,7 @@ export class ProgressReporter {
         const waiting = this.pending;
         if (waiting !== null) this.send(waiting, this.now());
       }, Math.max(0, this.lastEmitAt + this.intervalMs - at));
-      // A waiting report must never keep a CLI process alive by itself.
-      if (typeof this.timer === 'object' && 'unref' in this.timer) this.timer.unref();
+      // Not unref'd: work that waits in settle() for this report must keep the process alive (the CLI).
     }
     return false;
   }

@@ -19,13 +19,18 @@
  * - Cancellation is checked between chunks; nothing is ever left in flight on return, because
  *   the caller closes the descriptor next.
  */
-import { alignedBuffers, dropBufferCache, isDirectAligned, type BlockTarget } from '../../disk';
+import { borrowAlignedBuffers, dropBufferCache, isDirectAligned, type BlockTarget } from '../../disk';
 import type { PassPattern } from './pattern';
 import { newErrorCounts, throwIfCancelled, withRetries } from './retry';
 import type { WipeErrorCounts } from './types';
 
 export const CHUNK_BYTES = 1024 * 1024;
 export const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
+/**
+ * Writes in flight during a pass. Two let the keystream of one chunk be made while another is
+ * written; three keep the drive busy while a chunk's keystream takes longer than its write.
+ */
+export const WRITE_DEPTH = 4;
 
 /** A byte range of the target. A whole-drive pass is one span; quick erases many small ones. */
 export interface Span {
@@ -65,10 +70,6 @@ function settled(operation: Promise<unknown>): Promise<Error | null> {
   );
 }
 
-function pick(buffers: readonly [Buffer, Buffer], index: number): Buffer {
-  return index % 2 === 0 ? buffers[0] : buffers[1];
-}
-
 /** An fsync running in the background; its error is kept until someone waits for it. */
 class BackgroundFlush {
   private pending: Promise<Error | null> = Promise.resolve(null);
@@ -101,44 +102,43 @@ export async function writePass(target: BlockTarget, pattern: PassPattern, optio
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const cursor = pattern.cursor();
   // allocUnsafeSlow: never zero-filled, not pooled; the zero pattern never touches them, so they cost it nothing.
-  const scratch: [Buffer, Buffer] = [Buffer.allocUnsafeSlow(chunkBytes), Buffer.allocUnsafeSlow(chunkBytes)];
+  const scratch = Array.from({ length: WRITE_DEPTH }, () => Buffer.allocUnsafeSlow(chunkBytes));
   const flusher = new BackgroundFlush(target);
   const started = performance.now();
-  const chunks = chunksOf(options.spans ?? [{ start: 0, length: target.size }], chunkBytes);
-  let current = chunks.next();
-  let data = current.done === true ? null : cursor.next(scratch[0], current.value.length);
+  /** Writes in flight, oldest first; the i-th write uses scratch[i % WRITE_DEPTH]. */
+  const inflight: { length: number; writing: Promise<Error | null> }[] = [];
   let index = 0;
   let done = 0;
   let sinceFlush = 0;
-  try {
-    while (current.done !== true && data !== null) {
-      throwIfCancelled(options.signal, target.path);
-      const { position, length } = current.value;
-      const chunkData = data;
-      const writing = withRetries(() => target.write(chunkData, position), ioContext(target, options, errors, `writing at byte ${position}`));
-      const following = chunks.next();
-      let nextData: Buffer | null = null;
-      try {
-        // The next chunk's keystream is computed while this one is being written.
-        if (following.done !== true) nextData = cursor.next(pick(scratch, index + 1), following.value.length);
-      } finally {
-        await writing;
-      }
-      done += length;
-      sinceFlush += length;
-      index += 1;
-      options.onBytes?.(done);
-      if (sinceFlush >= FLUSH_EVERY_BYTES && following.done !== true) {
-        await flusher.start();
-        sinceFlush = 0;
-      }
-      current = following;
-      data = nextData;
+  const completeOldest = async (): Promise<void> => {
+    const oldest = inflight.shift();
+    if (oldest === undefined) return;
+    const failure = await oldest.writing;
+    if (failure !== null) throw failure;
+    done += oldest.length;
+    sinceFlush += oldest.length;
+    options.onBytes?.(done);
+    if (sinceFlush >= FLUSH_EVERY_BYTES) {
+      await flusher.start();
+      sinceFlush = 0;
     }
+  };
+  try {
+    for (const { position, length } of chunksOf(options.spans ?? [{ start: 0, length: target.size }], chunkBytes)) {
+      throwIfCancelled(options.signal, target.path);
+      // The buffer this chunk goes into is free once the write that used it last has completed.
+      if (inflight.length >= WRITE_DEPTH) await completeOldest();
+      // The keystream for this chunk is computed while the earlier ones are being written.
+      const data = cursor.next(scratch[index % WRITE_DEPTH] ?? Buffer.alloc(chunkBytes), length);
+      inflight.push({ length, writing: settled(withRetries(() => target.write(data, position), ioContext(target, options, errors, `writing at byte ${position}`))) });
+      index += 1;
+    }
+    while (inflight.length > 0) await completeOldest();
     await flusher.settle();
     await target.flush();
   } finally {
-    // Never return with an fsync still running on a descriptor the caller is about to close.
+    // Never return with a write or an fsync still running on a descriptor the caller is about to close.
+    await Promise.all(inflight.map((entry) => entry.writing));
     await flusher.settle().catch(() => undefined);
   }
   return { bytes: done, seconds: (performance.now() - started) / 1000 };
@@ -151,6 +151,8 @@ interface ReadPlan {
   buffers: Buffer[];
   /** Set when `reader` is a second descriptor of ours, to be closed at the end. */
   own: boolean;
+  /** Gives pooled buffers back. */
+  release: () => void;
 }
 
 /**
@@ -163,9 +165,12 @@ const DIRECT_DEPTH = 4;
 function planReads(target: BlockTarget, spans: readonly Span[], chunkBytes: number | undefined): ReadPlan {
   const aligned = spans.every((span) => isDirectAligned(span.start) && isDirectAligned(span.length));
   const direct = chunkBytes === undefined && aligned ? target.openDirectReader() : null;
-  if (direct !== null) return { reader: direct, chunkBytes: DIRECT_CHUNK_BYTES, buffers: alignedBuffers(DIRECT_DEPTH, DIRECT_CHUNK_BYTES), own: true };
+  if (direct !== null) {
+    const { buffers, release } = borrowAlignedBuffers(DIRECT_DEPTH, DIRECT_CHUNK_BYTES);
+    return { reader: direct, chunkBytes: DIRECT_CHUNK_BYTES, buffers, own: true, release };
+  }
   const bytes = chunkBytes ?? CHUNK_BYTES;
-  return { reader: target, chunkBytes: bytes, buffers: [Buffer.allocUnsafeSlow(bytes), Buffer.allocUnsafeSlow(bytes)], own: false };
+  return { reader: target, chunkBytes: bytes, buffers: [Buffer.allocUnsafeSlow(bytes), Buffer.allocUnsafeSlow(bytes)], own: false, release: () => undefined };
 }
 
 /**
@@ -215,5 +220,6 @@ export async function verifyPass(target: BlockTarget, pattern: PassPattern, opti
     // Never return with a read still running on a descriptor that is about to be closed.
     await Promise.all(queue.map((entry) => entry.reading));
     if (plan.own) plan.reader.close();
+    plan.release();
   }
 }
