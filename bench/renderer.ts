@@ -16,8 +16,6 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import type { CoreServices } from '../main/services';
-import { launchChromium } from '../test/support/chromium';
-import { startTestPreview } from '../test/support/preview';
 import { median, row } from './support';
 
 const WIDTHS = [52, 22, 24];
@@ -104,6 +102,9 @@ export async function benchRenderer(): Promise<void> {
   const gz = rendererGzipBytes();
   console.log(row(['renderer JavaScript, gzipped', `${(gz / 1024).toFixed(0)} KB`, verdict(gz <= 350 * 1024, '≤ 350 KB')], WIDTHS));
 
+  // Loaded here, not at the top: Playwright and the preview would otherwise weigh on every other benchmark's memory figures.
+  const { launchChromium } = await import('../test/support/chromium');
+  const { startTestPreview } = await import('../test/support/preview');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-renderer-'));
   const { server, services } = await startTestPreview({ dataDir, trainingTimeScale: 0.05 });
   const browser = await launchChromium();

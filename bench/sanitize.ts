@@ -193,6 +193,7 @@ function sampleRss(): { stop: () => number } {
 
 export async function benchSanitize(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-sanitize-'));
+  const startRss = process.memoryUsage().rss;
   const rss = sampleRss();
   const benches: Bench[] = [];
   const attached: string[] = [];
@@ -243,6 +244,7 @@ export async function benchSanitize(): Promise<void> {
     }
     console.log(`  load average (1 min) ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after, on ${availableParallelism()} CPUs`);
     const peakMiB = rss.stop() / MiB;
+    console.log(row(['', 'RSS when these benchmarks began', `${(startRss / MiB).toFixed(0)} MiB`, '(code, earlier benchmarks)', ''], [12, 34, 30, 30, 20]));
     const maxRssMiB = process.resourceUsage().maxRSS / 1024;
     console.log(row(['', 'peak RSS during these runs', `${peakMiB.toFixed(0)} MiB`, `process maxRSS ${maxRssMiB.toFixed(0)} MiB`, `${peakMiB < 200 ? 'PASS' : 'MISS'} (goal < 200 MiB)`], [12, 34, 30, 30, 20]));
   } finally {

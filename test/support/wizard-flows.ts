@@ -314,6 +314,26 @@ export async function auditViewFlow(page: Page, options: FlowOptions): Promise<v
   await page.getByTestId('back-home').click();
 }
 
+/** The trainer's "Reset the training world": scenario back to success, every virtual drive re-made empty. */
+export async function resetTrainingWorldFlow(page: Page, options: FlowOptions): Promise<void> {
+  await reloadHome(page);
+  await page.getByTestId('path-training').click();
+  await waitForStep(page, 'scenario');
+  await page.getByTestId('scenario').selectOption('slow-registration');
+  await page.getByTestId('reset-world').click();
+  await expect.poll(() => page.getByTestId('scenario').inputValue()).toBe('success');
+  await page.locator('[data-testid="appliance-message"][data-phase="unplugged"]').waitFor();
+  await check(page, options, 'training-reset');
+  // Every drive was re-made: a fresh FAT32 volume with no archive on it.
+  for (const id of ['drive-1', 'drive-2', 'drive-3']) {
+    const image = path.join(options.dataDir, 'training', 'drives', `${id}.img`);
+    expect(mtools('mdir', ['-b', '-i', mtoolsImage(image, MiB), '::']).trim()).toBe('');
+  }
+  const audit = readAuditChain(options.dataDir);
+  expect(audit.entries.at(-1)).toMatchObject({ action: 'training', subject: { event: 'reset' } });
+  await page.getByTestId('back-home').click();
+}
+
 /**
  * Registers the whole set of flow tests, in order, for one shell (the preview or Electron):
  * `page()` and `options()` are read when each test runs (both are set in beforeAll), `problems`
@@ -325,6 +345,7 @@ export function defineWizardFlowTests(page: () => Page, options: () => FlowOptio
   it("expired-certificate scenario: the registration fails and the wizard gives that failure's advice", { timeout: 180_000 }, () => expiredCertificateFlow(page(), options()));
   it('Sanitize flow with two drives: typed confirmation, a row per drive, certificates', { timeout: 240_000 }, () => sanitizeTwoDrivesFlow(page(), options()));
   it('shows the audit log with its chain verified', () => auditViewFlow(page(), options()));
+  it('resets the training world from the appliance panel', { timeout: 120_000 }, () => resetTrainingWorldFlow(page(), options()));
   it('had no page errors', () => {
     expect(problems).toEqual([]);
   });
