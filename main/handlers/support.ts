@@ -25,7 +25,7 @@ export async function driveForRequest(services: CoreServices, drivePath: string,
       throw refused('TRAINING_MODE_ONLY', `Training works on its own virtual drives only; ${drivePath} is not one of them.`, 'Choose one of the training drives listed in the wizard.');
     }
     // As with a real stick: it cannot be written, read or wiped here while the appliance holds it.
-    if (world.drives().some((drive) => drive.inAppliance && world.isVirtualDrive(drivePath) && path.resolve(drive.path) === path.resolve(drivePath))) {
+    if (world.drives().some((drive) => drive.inAppliance && path.resolve(drive.path) === path.resolve(drivePath))) {
       throw refused('IN_APPLIANCE', 'This training drive is plugged into the appliance.', 'Unplug it from the appliance panel first.');
     }
   }
