@@ -12,7 +12,7 @@ import { assessDrive, listDrives, type DriveAssessment, type DriveKind } from '.
 import { refused } from './core/errors';
 import { JobRegistry } from './core/jobs';
 import { Journal } from './core/journal';
-import { inlineWriter, offThreadWriter, type ArchiveWriter } from './core/offthread';
+import { inlineFormatter, inlineWriter, offThreadFormatter, offThreadWriter, type ArchiveWriter, type TargetFormatter } from './core/offthread';
 import { createPanoramaClient } from './core/registration';
 import { TrainingWorld } from './core/training';
 
@@ -37,7 +37,7 @@ export interface ServicesOptions {
   dialogs?: ShellDialogs;
   /** Multiplies the simulator's delays in Training mode (tests speed it up). */
   trainingTimeScale?: number;
-  /** The built disk worker (dist/main/disk-worker.cjs): archive writes then run off this thread. */
+  /** The built disk worker (dist/main/disk-worker.cjs): archive writes and post-wipe formats then run off this thread. */
   diskWorkerScript?: string;
 }
 
@@ -62,6 +62,8 @@ export interface CoreServices {
   readonly dialogs: ShellDialogs;
   /** Where archive writes run: a worker thread when the shell gave its script, else inline. */
   readonly archiveWriter: ArchiveWriter;
+  /** Who formats a drive after a wipe: the same worker, or inline. */
+  readonly targetFormatter: TargetFormatter;
   appInfo(): AppInfo;
   /** Whether a request works in the Training world: always in Training mode, else when the Training flow asks. */
   inTraining(requested: boolean): boolean;
@@ -108,6 +110,7 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
     journal: Journal.open(options.dataDir),
     dialogs: options.dialogs ?? noDialogs,
     archiveWriter: options.diskWorkerScript === undefined ? inlineWriter : offThreadWriter(options.diskWorkerScript),
+    targetFormatter: options.diskWorkerScript === undefined ? inlineFormatter : offThreadFormatter(options.diskWorkerScript),
     appInfo: () => getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, shell: options.shell, trainingMode: options.trainingMode, trainingModeLocked: options.trainingModeLocked }),
     inTraining,
     listDrives: async (all, requested) => {

@@ -27,6 +27,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
           method: request.method,
           verify: request.verify,
           signal: context.signal,
+          formatter: services.targetFormatter,
           onProgress: (progress) => {
             services.events.emit('sanitize.progress', { jobId: context.jobId, ...progress });
             totals.set(progress.target, { done: progress.bytesDone, total: progress.bytesTotal });

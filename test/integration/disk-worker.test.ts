@@ -7,7 +7,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { offThreadWriter } from '../../main/core/offthread';
+import { BlockTarget } from '../../main/core/disk';
+import { offThreadFormatter, offThreadWriter } from '../../main/core/offthread';
+import { wipeTarget } from '../../main/core/sanitize/wipe';
 import { chooseDrive } from '../../main/core/target';
 import { realisticArchive } from '../support/archives';
 import { fileSha256, GiB, imageDir, MiB, sparseImage } from '../support/images';
@@ -40,6 +42,25 @@ describe('archive writes in the disk worker', () => {
     const before = await fileSha256(image);
     await expect(offThreadWriter(WORKER)({ bytes: Buffer.from('not a zip'), fileName: 'certificates-omni_bad.zip' }, await chooseDrive(image), { format: true })).rejects.toMatchObject({ code: 'NOT_A_ZIP', outcome: 'refused' });
     expect(await fileSha256(image)).toBe(before);
+  });
+
+  it('formats a drive this thread holds open, leaving it open here, and a wipe can use it', async () => {
+    const image = sparseImage(dir, 'format.img', GiB);
+    const target = await BlockTarget.open(image, { access: 'write' });
+    try {
+      const result = await offThreadFormatter(WORKER)(target, { label: 'WORKER' });
+      expect(result).toMatchObject({ fatType: 'FAT32', label: 'WORKER', partitionStartLba: 2048 });
+      // The descriptor is still ours: the worker's close() did not close it.
+      const sector = Buffer.alloc(512);
+      await target.read(sector, 0);
+      expect(sector.readUInt16LE(510)).toBe(0xaa55);
+      const wiped = await wipeTarget(target, { method: 'quick', verify: 'off', label: 'QUICKWK', formatter: offThreadFormatter(WORKER) });
+      expect(wiped).toMatchObject({ outcome: 'sanitized', formatted: true });
+    } finally {
+      target.close();
+    }
+    expect(fsckFat(image, MiB, GiB - MiB).status).toBe(0);
+    expect(mtools('mlabel', ['-s', '-i', mtoolsImage(image, MiB), '::']).trim()).toContain('QUICKWK');
   });
 
   it('cancels: an aborted write comes back as CANCELLED', async () => {

@@ -51,6 +51,15 @@ async function blockDeviceReadOnly(devicePath: string): Promise<boolean> {
   }
 }
 
+/** What another thread of this process needs to use an open target: descriptors are per process, not per thread. */
+export interface TargetHandle {
+  path: string;
+  kind: TargetKind;
+  size: number;
+  fd: number;
+  writable: boolean;
+}
+
 export class BlockTarget {
   private closed = false;
 
@@ -60,7 +69,21 @@ export class BlockTarget {
     readonly size: number,
     readonly fd: number,
     readonly writable: boolean,
+    /** False for a target adopted from another thread: its owner closes the descriptor. */
+    private readonly ownsDescriptor = true,
   ) {}
+
+  /**
+   * Uses a target opened by another thread (the disk worker formats a drive the main thread
+   * opened exclusively). close() then only stops this object; the opener still owns the descriptor.
+   */
+  static adopt(handle: TargetHandle): BlockTarget {
+    return new BlockTarget(handle.path, handle.kind, handle.size, handle.fd, handle.writable, false);
+  }
+
+  get handle(): TargetHandle {
+    return { path: this.path, kind: this.kind, size: this.size, fd: this.fd, writable: this.writable };
+  }
 
   static async open(targetPath: string, options: OpenOptions): Promise<BlockTarget> {
     let stat: fs.Stats;
@@ -205,6 +228,6 @@ export class BlockTarget {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    fs.closeSync(this.fd);
+    if (this.ownsDescriptor) fs.closeSync(this.fd);
   }
 }

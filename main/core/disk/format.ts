@@ -23,6 +23,9 @@ export interface FormatResult {
   fatType: 'FAT32';
 }
 
+/** Something that performs formatTarget: in this thread, or in the disk worker (core/offthread). */
+export type TargetFormatter = (target: BlockTarget, options: { label: string }) => Promise<FormatResult>;
+
 export async function formatTarget(target: BlockTarget, options: { label: string }): Promise<FormatResult> {
   const label = normalizeLabel(options.label);
   if (!target.writable) throw refused('TARGET_READ_ONLY', `${target.path} was opened read-only.`);

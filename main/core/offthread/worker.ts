@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { writeArchive } from '../archive';
+import { BlockTarget, formatTarget } from '../disk';
 import { toPanoramaUsbError } from '../errors';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -14,9 +15,25 @@ if (port === null) throw new Error('the disk worker must run in a worker thread'
 const controller = new AbortController();
 const send = (message: FromWorker): void => port.postMessage(message);
 
+const fail = (error: unknown): void => {
+  const typed = toPanoramaUsbError(error);
+  send({ type: 'error', error: { ...typed.toInfo(), outcome: typed.outcome } });
+};
+
 port.on('message', (message: ToWorker) => {
   if (message.type === 'cancel') {
     controller.abort();
+    return;
+  }
+  if (message.type === 'format') {
+    // The main thread opened the drive (exclusively) and waits; the descriptor stays its own.
+    const target = BlockTarget.adopt(message.target);
+    formatTarget(target, { label: message.label })
+      .then((result) => send({ type: 'formatted', result }), fail)
+      .finally(() => {
+        target.close();
+        port.close();
+      });
     return;
   }
   const bytes = Buffer.from(message.bytes);
@@ -28,10 +45,7 @@ port.on('message', (message: ToWorker) => {
   })
     .then(
       (report) => send({ type: 'done', report }),
-      (error: unknown) => {
-        const typed = toPanoramaUsbError(error);
-        send({ type: 'error', error: { ...typed.toInfo(), outcome: typed.outcome } });
-      },
+      fail,
     )
     .finally(() => {
       // The only copy in this thread: overwritten before the worker goes.

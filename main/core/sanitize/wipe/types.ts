@@ -2,6 +2,7 @@
  * The shapes a drive wipe reports: progress while it runs, one record per overwrite pass, and
  * the result a certificate or the CLI's --json output is built from.
  */
+import type { TargetFormatter } from '../../disk';
 
 /**
  * - quick: destroys the partition tables and the old filesystems' metadata, then formats. Old
@@ -96,6 +97,8 @@ export interface WipeOptions {
   onProgress?: (progress: WipeProgress) => void;
   /** Label of the fresh FAT32 volume; PANORAMA by default. */
   label?: string;
+  /** Who writes the fresh volume: this thread by default, the disk worker in the app (core/offthread). */
+  formatter?: TargetFormatter;
 }
 
 export interface SanitizeOptions extends WipeOptions {

@@ -192,7 +192,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
 
     throwIfCancelled(signal, target.path);
     report('format', jobTotal);
-    await formatTarget(target, { label: options.label ?? DEFAULT_LABEL });
+    await (options.formatter ?? formatTarget)(target, { label: options.label ?? DEFAULT_LABEL });
     formatted = true;
     report('format', jobTotal, true);
     // The last progress event goes out before the result (the 4 Hz ceiling may hold it back a moment).
