@@ -13,6 +13,7 @@ export const INVOKE_CHANNELS = [
   'provision.create',
   'registration.monitor',
   'software.check',
+  'software.update',
   'cleanup.collect-logs',
   'cleanup.shred',
   'cleanup.scan',

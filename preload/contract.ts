@@ -308,6 +308,11 @@ export const invokeContract = defineInvokeContract({
     request: z.strictObject({ deviceId: z.string().min(1).max(255), region: z.string().max(64).optional(), profile: z.string().max(128).optional(), ...world }),
     response: z.object({ deviceId: z.string(), current: z.string().nullable(), latest: z.string().nullable(), updateAvailable: z.boolean() }),
   },
+  /** Starts the over-the-air update to `imageVersion` and follows its job; status in job.progress phases, { status } on job.ended. */
+  'software.update': {
+    request: z.strictObject({ deviceId: z.string().min(1).max(255), imageVersion: z.string().min(1).max(255), region: z.string().max(64).optional(), profile: z.string().max(128).optional(), ...world }),
+    response: JobStartedSchema,
+  },
   /** Copies the appliance's logs from the drive into a redacted support bundle in `folder`. */
   'cleanup.collect-logs': { request: z.strictObject({ drivePath: LocalPathSchema, folder: LocalPathSchema, ...optionalSession, ...world }), response: LogBundleSchema },
   /** Shreds local copies of the archive; says when the storage cannot guarantee it. */

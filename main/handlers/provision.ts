@@ -6,7 +6,7 @@ import type { NetworkPayload } from '@aws-sdk/client-panorama';
 import type { EthernetSettings } from '../../preload/contract';
 import { archiveFileNameFor } from '../core/archive';
 import { toPanoramaUsbError } from '../core/errors';
-import { findDevicesByName, monitorRegistration, pickDevice, provisionToDrive, softwareStatus } from '../core/registration';
+import { findDevicesByName, followJob, monitorRegistration, pickDevice, provisionToDrive, softwareStatus, startSoftwareUpdate } from '../core/registration';
 import { chooseDrive } from '../core/target';
 import type { CoreServices } from '../services';
 import { detach, driveFacts, driveForRequest, journal, record, recordFailure, type Handlers } from './support';
@@ -22,7 +22,7 @@ export function networkPayload(ethernet0: EthernetSettings, ntpServers: readonly
   return { Ethernet0: port, ...(ntpServers.length > 0 ? { Ntp: { NtpServers: [...ntpServers] } } : {}) };
 }
 
-export function provisionHandlers(services: CoreServices): Handlers<'provision.create' | 'registration.monitor' | 'software.check'> {
+export function provisionHandlers(services: CoreServices): Handlers<'provision.create' | 'registration.monitor' | 'software.check' | 'software.update'> {
   return {
     'provision.create': async (request) => {
       const drive = await driveForRequest(services, request.drivePath, request.training);
@@ -105,6 +105,23 @@ export function provisionHandlers(services: CoreServices): Handlers<'provision.c
       const client = await services.panoramaClient(request, request.training);
       const status = await softwareStatus(client, request.deviceId);
       return { deviceId: request.deviceId, current: status.current, latest: status.latest, updateAvailable: status.updateAvailable };
+    },
+    'software.update': async (request) => {
+      const client = await services.panoramaClient(request, request.training);
+      const subject = { event: 'software-update', deviceId: request.deviceId, imageVersion: request.imageVersion };
+      const { jobId, result } = services.jobs.start('update', async (context) => {
+        const awsJobId = await startSoftwareUpdate(client, request.deviceId, request.imageVersion);
+        // Each status of the OTA job is a phase of this one (no byte counts to report).
+        const status = await followJob(client, awsJobId, { signal: context.signal, onStatus: (phase) => context.progress(phase, 0, 1, { final: true }) });
+        return { awsJobId, status };
+      });
+      detach(
+        result.then(
+          ({ awsJobId }) => record(services, 'registration', 'succeeded', { ...subject, awsJobId }),
+          (error: unknown) => recordFailure(services, 'registration', error, subject),
+        ),
+      );
+      return { jobId };
     },
   };
 }

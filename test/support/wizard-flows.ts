@@ -86,6 +86,8 @@ export async function trainingProvisionFlow(page: Page, options: FlowOptions): P
   await page.getByTestId('path-training').click();
   await waitForStep(page, 'scenario');
   await page.getByTestId('appliance-panel').waitFor();
+  // A registration that works, with newer appliance software waiting: the receipt offers the update.
+  await page.getByTestId('scenario').selectOption('update-available');
   await check(page, options, 'training-1-scenario');
 
   await clickNext(page, 'source');
@@ -140,7 +142,9 @@ export async function trainingProvisionFlow(page: Page, options: FlowOptions): P
   const deviceId = (await page.getByTestId('receipt-device-id').textContent()) ?? '';
   expect(deviceId).toMatch(/^device-/);
   await page.getByTestId('software-check').click();
-  await page.getByTestId('software-result').waitFor();
+  await expect(page.getByTestId('software-result').textContent()).resolves.toContain('Update available');
+  await page.getByTestId('software-update').click();
+  await page.getByTestId('software-updated').waitFor({ timeout: 60_000 });
   await check(page, options, 'training-8-done');
   await page.getByTestId('finish').click();
   await page.getByRole('heading', { name: 'What do you want to do?' }).waitFor();

@@ -159,7 +159,8 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
         {driveResult === null ? null : (
           <div className={driveResult.outcome === 'sanitized' ? 'success' : 'notice notice--error'} role="status" data-testid="sanitized" data-outcome={driveResult.outcome}>
             <p>
-              <strong>{driveResult.outcome === 'sanitized' ? 'Sanitized and reformatted.' : `Not sanitized (${driveResult.outcome}).`}</strong> NIST SP 800-88 Rev.2 level: {driveResult.nistLevel === 'Clear' ? 'Clear' : 'none'}; verification {driveResult.verification}.
+              <strong>{driveResult.outcome !== 'sanitized' ? `Not sanitized (${driveResult.outcome}).` : driveResult.method === 'quick' ? 'Quick-erased and reformatted.' : 'Sanitized and reformatted.'}</strong> NIST SP 800-88 Rev.2 level: {driveResult.nistLevel === 'Clear' ? 'Clear' : 'none'}; verification {driveResult.verification}.
+              {driveResult.method === 'quick' && driveResult.outcome === 'sanitized' ? ' A quick erase removes the partition table and the file system, not the old contents of free space: use zero or random for a drive that leaves your hands.' : ''}
             </p>
             {driveResult.error === null ? null : <p>{driveResult.error.message}</p>}
             {driveResult.certificate === null ? <p>No certificate was saved.</p> : <p>Certificate: <code>{driveResult.certificate.pdfPath}</code></p>}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ErrorInfo } from '../../../preload/contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { call, toErrorInfo } from '../../lib/calls';
+import { useJob } from '../../lib/hooks';
 import { formatTime } from '../../lib/format';
 import { deviceNameOf, type ProvisionState } from './state';
 
@@ -17,6 +18,11 @@ export function DoneStep({ state }: { state: ProvisionState }) {
   const [error, setError] = useState<ErrorInfo | null>(null);
   const deviceId = state.registration?.deviceId ?? state.created?.deviceId ?? null;
   const sanitized = state.sanitize?.results[0] ?? null;
+  const update = useJob();
+  const startUpdate = (imageVersion: string): void => {
+    if (deviceId === null || imageVersion === '') return;
+    void update.start(() => call('software.update', { deviceId, imageVersion, training: state.training }));
+  };
   const check = (): void => {
     if (deviceId === null) return;
     setError(null);
@@ -48,7 +54,7 @@ export function DoneStep({ state }: { state: ProvisionState }) {
         <dd>
           {sanitized === null
             ? 'Not sanitized: it still holds the archive.'
-            : `${sanitized.outcome}, method ${sanitized.method}, NIST SP 800-88 level ${sanitized.nistLevel === 'Clear' ? 'Clear' : 'none'}${sanitized.certificate === null ? '' : `, certificate ${sanitized.certificate.pdfPath} (SHA-256 ${sanitized.certificate.sha256.slice(0, 16)}…)`}`}
+            : `${sanitized.outcome === 'sanitized' && sanitized.method === 'quick' ? 'quick-erased (old contents may remain in free space)' : sanitized.outcome}, method ${sanitized.method}, NIST SP 800-88 level ${sanitized.nistLevel === 'Clear' ? 'Clear' : 'none'}${sanitized.certificate === null ? '' : `, certificate ${sanitized.certificate.pdfPath} (SHA-256 ${sanitized.certificate.sha256.slice(0, 16)}…)`}`}
         </dd>
       </dl>
       <section aria-labelledby="software-title" className="panel">
@@ -57,10 +63,23 @@ export function DoneStep({ state }: { state: ProvisionState }) {
           Check for a software update
         </button>
         {software === null ? null : software.updateAvailable ? (
-          <p role="status" data-testid="software-result">
-            Update available: {software.current ?? 'unknown'} → {software.latest ?? 'unknown'}. Start the over-the-air update with <code>panorama-usb update --device-id {deviceId}</code>
-            {state.training ? ' --endpoint (the training simulator)' : ''}; starting it from the wizard is not available yet.
-          </p>
+          <div>
+            <p role="status" data-testid="software-result">
+              Update available: {software.current ?? 'unknown'} → {software.latest ?? 'unknown'}. The appliance installs it over the air and restarts; keep it powered and online.
+            </p>
+            {update.status === 'idle' ? (
+              <button type="button" onClick={() => startUpdate(software.latest ?? '')} data-testid="software-update">
+                Install {software.latest} over the air
+              </button>
+            ) : null}
+            {update.status === 'running' || update.status === 'starting' ? <p role="status">Update job: {update.progress?.phase.toLowerCase().replace(/_/g, ' ') ?? 'starting'}…</p> : null}
+            {update.status === 'succeeded' ? (
+              <p className="success" role="status" data-testid="software-updated">
+                Update to {software.latest} completed.
+              </p>
+            ) : null}
+            <ErrorNotice error={update.error} title="The update did not complete." />
+          </div>
         ) : (
           <p role="status" data-testid="software-result">
             Up to date: {software.current ?? 'unknown'}.
