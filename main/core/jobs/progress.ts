@@ -63,14 +63,28 @@ export class ProgressReporter {
     // Too soon: a final report (or a newer state while one waits) goes out when the interval ends.
     if (options.final === true || this.pending !== null) {
       this.pending = event;
-      this.timer ??= setTimeout(() => {
-        this.timer = null;
-        const waiting = this.pending;
-        if (waiting !== null) this.send(waiting, this.now());
-      }, Math.max(0, this.lastEmitAt + this.intervalMs - at));
-      // Not unref'd: work that waits in settle() for this report must keep the process alive (the CLI).
+      this.timer ??= this.arm(at);
     }
     return false;
+  }
+
+  /**
+   * Sends the waiting report when the interval is over. Node's timers count from the event
+   * loop's cached clock, which lags while the thread is busy (a keystream being made), so a
+   * timer can fire early by that lag: then it waits again for the rest.
+   * Not unref'd: work that waits in settle() for this report must keep the process alive (the CLI).
+   */
+  private arm(at: number): ReturnType<typeof setTimeout> {
+    return setTimeout(() => {
+      this.timer = null;
+      const now = this.now();
+      if (now - this.lastEmitAt < this.intervalMs) {
+        this.timer = this.arm(now);
+        return;
+      }
+      const waiting = this.pending;
+      if (waiting !== null) this.send(waiting, now);
+    }, Math.max(1, this.lastEmitAt + this.intervalMs - at));
   }
 
   /**
