@@ -5,13 +5,12 @@
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { failed, refused, type PanoramaUsbError } from '../errors';
+import { errnoCode, failed, refused, type PanoramaUsbError } from '../errors';
 
 const GONE_CODES = new Set(['ENODEV', 'ENXIO', 'ENOMEDIUM', 'ENOENT', 'ESHUTDOWN']);
 
-export function errnoCode(error: unknown): string | null {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null;
-}
+/** Kept here too: core/disk's callers have always imported it from this folder. */
+export { errnoCode };
 
 /**
  * True while the drive (or image file) is still there. A card pulled from its reader (or a

@@ -5,7 +5,7 @@ import path from 'node:path';
 import process from 'node:process';
 import { promisify } from 'node:util';
 import { list as drivelistList } from 'drivelist';
-import { failed, refused } from '../errors';
+import { errnoCode, failed, refused } from '../errors';
 import { parseLsblk } from './lsblk';
 import { drivesFromLsblk, fromDrivelist } from './normalize';
 import { partitionParent, readSysfsFacts } from './sysfs';
@@ -52,15 +52,11 @@ export async function listDrives(options: { images?: readonly string[] } = {}): 
   return [...drives, ...images];
 }
 
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
-
 async function statTarget(absolute: string, given: string): Promise<Stats> {
   try {
     return await stat(absolute);
   } catch (error) {
-    const code = errorCode(error);
+    const code = errnoCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw refused('TARGET_NOT_FOUND', `${given} does not exist.`, 'Check the path: give a drive such as /dev/sdb (see the drive list) or an existing image file.');
     }

@@ -60,6 +60,11 @@ export const EXIT_CODES: Readonly<Record<ErrorOutcome | 'ok', number>> = {
   cancelled: 3,
 };
 
+/** The errno-style code (ENOENT, EBUSY…) of a Node error, or null. One reader for every module. */
+export function errnoCode(error: unknown): string | null {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null;
+}
+
 export function exitCodeFor(error: unknown): number {
   return error instanceof PanoramaUsbError ? EXIT_CODES[error.outcome] : EXIT_CODES.failed;
 }

@@ -3,7 +3,7 @@
  * act on. Messages carry the operation and the service's message, never request signatures.
  */
 import { AccessDeniedException, ConflictException, InternalServerException, ResourceNotFoundException, ServiceQuotaExceededException, ValidationException } from '@aws-sdk/client-panorama';
-import { failed, PanoramaUsbError, refused } from '../errors';
+import { errnoCode, failed, PanoramaUsbError, refused } from '../errors';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -12,7 +12,7 @@ function errorName(error: unknown): string {
 }
 
 function errorCode(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '';
+  return errnoCode(error) ?? '';
 }
 
 export function toRegistrationError(error: unknown, operation: string): PanoramaUsbError {

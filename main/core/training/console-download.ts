@@ -8,8 +8,7 @@ import { open, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvisionDeviceCommand, type PanoramaClient } from '@aws-sdk/client-panorama';
 import { archiveFileNameFor } from '../archive';
-import { errnoCode } from '../disk';
-import { failed, refused } from '../errors';
+import { errnoCode, failed, refused } from '../errors';
 import { toRegistrationError } from '../registration';
 
 export async function downloadFromSimulatedConsole(client: PanoramaClient, name: string, folder: string): Promise<{ path: string; deviceId: string }> {

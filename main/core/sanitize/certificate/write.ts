@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { failed, PanoramaUsbError, refused } from '../../errors';
+import { errnoCode, failed, PanoramaUsbError, refused } from '../../errors';
 import { canonicalJson } from './canonical';
 import { renderCertificatePdf } from './pdf';
 import type { CertificateRecord } from './types';
@@ -17,10 +17,6 @@ export interface WrittenCertificate {
   pdfPath: string;
   /** SHA-256 of the JSON file's bytes, as printed on the PDF. */
   sha256: string;
-}
-
-function errnoOf(error: unknown): string | null {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null;
 }
 
 /** "sanitization-sdb-2026-05-31-1a2b3c4d" for /dev/sdb, issued on 31 May 2026, record 1a2b3c4d-…. */
@@ -34,7 +30,7 @@ export function certificateBaseName(record: CertificateRecord): string {
 async function exists(file: string): Promise<boolean> {
   return lstat(file).then(
     () => true,
-    (error: unknown) => errnoOf(error) !== 'ENOENT',
+    (error: unknown) => errnoCode(error) !== 'ENOENT',
   );
 }
 
@@ -75,7 +71,7 @@ export async function writeCertificate(record: CertificateRecord, dir: string): 
     // Only what this call created is removed; a file that appeared meanwhile is left alone.
     for (const file of written) await unlink(file).catch(() => undefined);
     if (error instanceof PanoramaUsbError) throw error;
-    const code = errnoOf(error);
+    const code = errnoCode(error);
     if (code === 'EEXIST') throw refused('CERTIFICATE_EXISTS', `A certificate named ${base} appeared while it was being written; nothing was kept.`, 'Try again.');
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw refused('FOLDER_NOT_WRITABLE', `${folder} cannot be written (${code}).`, 'Choose a folder you can write to.');
     throw failed('CERTIFICATE_WRITE_FAILED', `The certificate could not be written to ${folder} (${code ?? (error instanceof Error ? error.message : 'unknown error')}); nothing was kept.`, 'Check the disk, then try again.', error);

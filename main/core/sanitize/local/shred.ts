@@ -9,7 +9,7 @@ import { randomBytes, randomFillSync } from 'node:crypto';
 import { constants, type BigIntStats } from 'node:fs';
 import { lstat, open, readlink, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { failed, refused, toPanoramaUsbError, type ErrorInfo, type PanoramaUsbError } from '../../errors';
+import { errnoCode, failed, refused, toPanoramaUsbError, type ErrorInfo, type PanoramaUsbError } from '../../errors';
 import { classifyStorage, detectStorage, type Medium, type StorageFacts } from './storage';
 
 export interface ShredResult {
@@ -36,10 +36,6 @@ export interface ShredOptions {
 const CHUNK = 1024 * 1024;
 const NAME_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-function errnoOf(error: unknown): string | null {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null;
-}
-
 function kindOf(stats: { isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean }): string {
   if (stats.isFIFO()) return 'named pipe (FIFO)';
   if (stats.isSocket()) return 'socket';
@@ -49,7 +45,7 @@ function kindOf(stats: { isFIFO(): boolean; isSocket(): boolean; isBlockDevice()
 }
 
 function openRefusal(error: unknown, shown: string): PanoramaUsbError {
-  switch (errnoOf(error)) {
+  switch (errnoCode(error)) {
     case 'ENOENT':
     case 'ENOTDIR':
       return refused('FILE_NOT_FOUND', `${shown} does not exist.`, 'Check the path; `panorama-usb scan-leftovers` lists the archives it finds.');
@@ -64,7 +60,7 @@ function openRefusal(error: unknown, shown: string): PanoramaUsbError {
     case 'ETXTBSY':
       return refused('FILE_BUSY', `${shown} is in use by another program. Nothing was changed.`, 'Close the program using it, then try again.');
     default:
-      return failed('SHRED_FAILED', `${shown} could not be opened (${errnoOf(error) ?? 'unknown error'}). Nothing was changed.`, 'Try again; check the disk if it persists.', error);
+      return failed('SHRED_FAILED', `${shown} could not be opened (${errnoCode(error) ?? 'unknown error'}). Nothing was changed.`, 'Try again; check the disk if it persists.', error);
   }
 }
 
@@ -105,7 +101,7 @@ async function unusedRandomPath(dir: string, oldName: string): Promise<string> {
     const candidate = path.join(dir, randomName(oldName.length));
     const taken = await lstat(candidate).then(
       () => true,
-      (error: unknown) => errnoOf(error) !== 'ENOENT',
+      (error: unknown) => errnoCode(error) !== 'ENOENT',
     );
     if (!taken) return candidate;
   }
@@ -199,7 +195,7 @@ export async function shredFile(filePath: string, options: ShredOptions = {}): P
     await handle.close().catch(() => undefined);
     const typed = toPanoramaUsbError(error);
     if (typed.outcome === 'refused' || typed.code !== 'INTERNAL_ERROR') throw typed;
-    throw failed('SHRED_FAILED', `Shredding ${shown} failed (${errnoOf(error) ?? typed.message}): ${state}.`, current === absolute ? 'Try again; check the disk if it persists.' : `Delete ${current} by hand.`, error);
+    throw failed('SHRED_FAILED', `Shredding ${shown} failed (${errnoCode(error) ?? typed.message}): ${state}.`, current === absolute ? 'Try again; check the disk if it persists.' : `Delete ${current} by hand.`, error);
   }
 }
 
