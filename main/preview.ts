@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('Usage: npm run preview -- [--port N] [--allow-real-drives] [--data-dir DIR]\n\nServes the wizard on 127.0.0.1 behind a per-run token. Training mode only unless --allow-real-drives.\n');
+    process.stdout.write('Usage: npm run preview -- [--port N] [--allow-real-drives] [--data-dir DIR]\n\nServes the wizard on 127.0.0.1 behind a per-run token. Training mode only unless --allow-real-drives.\nIts data (Training world, journal, audit log, saved certificates and bundles) lives in --data-dir,\nby default the preview folder of the app\'s data folder.\n');
     return;
   }
   const port = values.port === undefined ? 0 : Number(values.port);

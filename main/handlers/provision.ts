@@ -7,9 +7,8 @@ import type { EthernetSettings } from '../../preload/contract';
 import { archiveFileNameFor } from '../core/archive';
 import { toPanoramaUsbError } from '../core/errors';
 import { findDevicesByName, followJob, monitorRegistration, pickDevice, provisionToDrive, softwareStatus, startSoftwareUpdate } from '../core/registration';
-import { chooseDrive } from '../core/target';
 import type { CoreServices } from '../services';
-import { detach, driveFacts, driveForRequest, journal, record, recordFailure, type Handlers } from './support';
+import { chosenForRequest, detach, driveFacts, journal, record, recordFailure, type Handlers } from './support';
 
 const PROVISION_PHASES = ['provision', 'check', 'format', 'write', 'verify', 'eject'];
 
@@ -25,8 +24,8 @@ export function networkPayload(ethernet0: EthernetSettings, ntpServers: readonly
 export function provisionHandlers(services: CoreServices): Handlers<'provision.create' | 'registration.monitor' | 'software.check' | 'software.update'> {
   return {
     'provision.create': async (request) => {
-      const drive = await driveForRequest(services, request.drivePath, request.training);
-      const chosen = await chooseDrive(request.drivePath);
+      const chosen = await chosenForRequest(services, request.drivePath, request.training);
+      const drive = chosen.assessment.drive;
       const client = await services.panoramaClient(request, request.training);
       const subject = { deviceName: request.name, drive: drive.path, model: drive.model, serial: drive.serial };
       // Write-ahead, as for archive.write: from here on the drive may hold the new device's archive.

@@ -2,10 +2,10 @@
 import { describeDrive } from '../core/drives';
 import { buildCertificateRecord, writeCertificate, type WrittenCertificate } from '../core/sanitize/certificate';
 import { estimateSeconds, sanitizeDrives, WIPE_METHODS, type WipeResult } from '../core/sanitize/wipe';
-import { chooseDrive, type ChosenDrive } from '../core/target';
+import type { ChosenDrive } from '../core/target';
 import { toPanoramaUsbError } from '../core/errors';
 import type { CoreServices } from '../services';
-import { detach, driveForRequest, journal, record, type Handlers } from './support';
+import { chosenForRequest, detach, driveForRequest, journal, record, type Handlers } from './support';
 
 export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.estimate' | 'sanitize.start'> {
   return {
@@ -17,10 +17,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
     'sanitize.start': async (request) => {
       // Every drive is checked (and its identity taken) before any is touched.
       const chosen: ChosenDrive[] = [];
-      for (const drivePath of new Set(request.drivePaths)) {
-        await driveForRequest(services, drivePath, request.training);
-        chosen.push(await chooseDrive(drivePath));
-      }
+      for (const drivePath of new Set(request.drivePaths)) chosen.push(await chosenForRequest(services, drivePath, request.training));
       const { jobId, result } = services.jobs.start('sanitize', async (context) => {
         const totals = new Map<string, { done: number; total: number }>();
         const results = await sanitizeDrives(chosen, {

@@ -8,6 +8,7 @@ import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../preload/c
 import type { AuditAction, AuditOutcome, AuditSubject } from '../core/audit';
 import { resolveTarget, type Drive } from '../core/drives';
 import { refused, toPanoramaUsbError } from '../core/errors';
+import { chooseDrive, type ChosenDrive } from '../core/target';
 import type { JournalSession } from '../core/journal';
 import type { CoreServices } from '../services';
 
@@ -15,21 +16,31 @@ export type Handler<C extends InvokeChannel> = (request: ParsedRequestOf<C>) => 
 export type Handlers<K extends InvokeChannel> = { readonly [C in K]: Handler<C> };
 
 /**
- * Resolves a drive the request names and refuses one the request may not touch: in the
- * Training world only its own virtual drives, so a trainee can never reach a real disk.
+ * Refuses a drive the request may not touch: in the Training world only its own virtual
+ * drives, so a trainee can never reach a real disk, and none that sits in the appliance.
  */
-export async function driveForRequest(services: CoreServices, drivePath: string, training: boolean): Promise<Drive> {
-  if (services.inTraining(training)) {
-    const world = await services.trainingWorld();
-    if (!world.isVirtualDrive(drivePath)) {
-      throw refused('TRAINING_MODE_ONLY', `Training works on its own virtual drives only; ${drivePath} is not one of them.`, 'Choose one of the training drives listed in the wizard.');
-    }
-    // As with a real stick: it cannot be written, read or wiped here while the appliance holds it.
-    if (world.drives().some((drive) => drive.inAppliance && path.resolve(drive.path) === path.resolve(drivePath))) {
-      throw refused('IN_APPLIANCE', 'This training drive is plugged into the appliance.', 'Unplug it from the appliance panel first.');
-    }
+async function checkWorldDrive(services: CoreServices, drivePath: string, training: boolean): Promise<void> {
+  if (!services.inTraining(training)) return;
+  const world = await services.trainingWorld();
+  if (!world.isVirtualDrive(drivePath)) {
+    throw refused('TRAINING_MODE_ONLY', `Training works on its own virtual drives only; ${drivePath} is not one of them.`, 'Choose one of the training drives listed in the wizard.');
   }
+  // As with a real stick: it cannot be written, read or wiped here while the appliance holds it.
+  if (world.drives().some((drive) => drive.inAppliance && path.resolve(drive.path) === path.resolve(drivePath))) {
+    throw refused('IN_APPLIANCE', 'This training drive is plugged into the appliance.', 'Unplug it from the appliance panel first.');
+  }
+}
+
+/** The drive a request names, once checkWorldDrive allows it. */
+export async function driveForRequest(services: CoreServices, drivePath: string, training: boolean): Promise<Drive> {
+  await checkWorldDrive(services, drivePath, training);
   return resolveTarget(drivePath);
+}
+
+/** The same for destructive work: the drive chosen (judged eligible, identity taken), resolved once. */
+export async function chosenForRequest(services: CoreServices, drivePath: string, training: boolean): Promise<ChosenDrive> {
+  await checkWorldDrive(services, drivePath, training);
+  return chooseDrive(drivePath);
 }
 
 /** The identifying facts of a drive, for the journal and the audit log (never its contents). */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AppliancePanel as Panel, ErrorInfo, TrainingState } from '../../preload/contract';
 import { call, toErrorInfo } from '../lib/calls';
-import { useBridgeEvent } from '../lib/hooks';
+import { useAction, useBridgeEvent } from '../lib/hooks';
 import { ErrorNotice } from './ErrorNotice';
 
 const LIGHT_WORDS: Readonly<Record<Panel['lights'], string>> = {
@@ -20,7 +20,8 @@ export function AppliancePanel({ showTrainerControls }: { showTrainerControls: b
   const [state, setState] = useState<TrainingState | null>(null);
   const [panel, setPanel] = useState<Panel | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const busy = action.busy;
 
   const refresh = async (): Promise<void> => {
     try {
@@ -52,17 +53,11 @@ export function AppliancePanel({ showTrainerControls }: { showTrainerControls: b
     void refresh();
   });
 
-  const act = async (work: () => Promise<unknown>): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
+  const act = (work: () => Promise<unknown>): void => {
+    action.run(async () => {
       await work();
       await refresh();
-    } catch (failure) {
-      setError(toErrorInfo(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (state === null || panel === null) return <aside className="appliance" aria-label="Simulated appliance">{error === null ? 'Starting the training world…' : <ErrorNotice error={error} />}</aside>;
@@ -84,14 +79,14 @@ export function AppliancePanel({ showTrainerControls }: { showTrainerControls: b
         <ul className="appliance__drives">
           {state.drives.map((drive) => (
             <li key={drive.id}>
-              <button type="button" disabled={busy} onClick={() => void act(() => call('training.plug', { driveId: drive.id }))} data-testid={`plug-${drive.id}`}>
+              <button type="button" disabled={busy} onClick={() => act(() => call('training.plug', { driveId: drive.id }))} data-testid={`plug-${drive.id}`}>
                 Plug {drive.label} into the appliance
               </button>
             </li>
           ))}
         </ul>
       ) : (
-        <button type="button" disabled={busy} onClick={() => void act(() => call('training.unplug', {}))} data-testid="unplug">
+        <button type="button" disabled={busy} onClick={() => act(() => call('training.unplug', {}))} data-testid="unplug">
           Unplug {plugged.label} from the appliance
         </button>
       )}
@@ -99,7 +94,7 @@ export function AppliancePanel({ showTrainerControls }: { showTrainerControls: b
         <div className="appliance__trainer">
           <label>
             Trainer's scenario{' '}
-            <select value={state.scenario} disabled={busy} onChange={(event) => void act(() => call('training.scenario', { name: event.target.value }))} data-testid="scenario">
+            <select value={state.scenario} disabled={busy} onChange={(event) => act(() => call('training.scenario', { name: event.target.value }))} data-testid="scenario">
               {state.scenarios.map((scenario) => (
                 <option key={scenario.name} value={scenario.name}>
                   {scenario.name}: {scenario.summary}
@@ -107,12 +102,12 @@ export function AppliancePanel({ showTrainerControls }: { showTrainerControls: b
               ))}
             </select>
           </label>
-          <button type="button" disabled={busy} onClick={() => void act(() => call('training.reset', {}))} data-testid="reset-world">
+          <button type="button" disabled={busy} onClick={() => act(() => call('training.reset', {}))} data-testid="reset-world">
             Reset the training world
           </button>
         </div>
       ) : null}
-      <ErrorNotice error={error} />
+      <ErrorNotice error={action.error ?? error} />
     </aside>
   );
 }

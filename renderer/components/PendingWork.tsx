@@ -1,7 +1,6 @@
-import { useState } from 'react';
-import type { ErrorInfo, PendingItem } from '../../preload/contract';
-import { call, toErrorInfo } from '../lib/calls';
-import { usePolling } from '../lib/hooks';
+import type { PendingItem } from '../../preload/contract';
+import { call } from '../lib/calls';
+import { useAction, usePolling } from '../lib/hooks';
 import { ErrorNotice } from './ErrorNotice';
 
 /**
@@ -10,16 +9,14 @@ import { ErrorNotice } from './ErrorNotice';
  */
 export function PendingWork({ onSanitize }: { onSanitize: (drivePath: string, sessionId: string) => void }) {
   const { value, refresh } = usePolling(() => call('journal.pending', {}), 10_000);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const items = value ?? [];
   if (items.length === 0 && error === null) return null;
   const act = (work: () => Promise<unknown>): void => {
-    setBusy(true);
-    setError(null);
-    work()
-      .then(refresh, (failure: unknown) => setError(toErrorInfo(failure)))
-      .finally(() => setBusy(false));
+    run(async () => {
+      await work();
+      refresh();
+    });
   };
   const action = (item: PendingItem) => {
     if (item.kind === 'local-copy-not-shredded' && item.path !== null) {

@@ -98,3 +98,26 @@ export function useNow(intervalMs = 1000): number {
   }, [intervalMs]);
   return now;
 }
+
+export interface Action {
+  busy: boolean;
+  error: ErrorInfo | null;
+  /** Shows a problem found before any call (a dropped file without a path…). */
+  setError: (error: ErrorInfo | null) => void;
+  /** Runs one user action: busy while it runs, its error (if any) kept for an ErrorNotice. */
+  run: (work: () => Promise<unknown>) => void;
+}
+
+/** A button's work: one action at a time, with its error shown, never an unhandled rejection. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const run = useCallback((work: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    work()
+      .catch((failure: unknown) => setError(toErrorInfo(failure)))
+      .finally(() => setBusy(false));
+  }, []);
+  return { busy, error, setError, run };
+}

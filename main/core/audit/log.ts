@@ -6,9 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { failed, PanoramaUsbError, refused } from '../errors';
+import { errnoCode, failed, PanoramaUsbError, refused } from '../errors';
+import { syncFolder } from '../files';
 import { formatLine, hashEntry, parseLine, verifyText } from './chain';
 import { checkSubject } from './guard';
 import { readTail } from './tail';
@@ -16,22 +17,7 @@ import { GENESIS_HASH, type AuditAction, type AuditEntry, type AuditExport, type
 
 export const AUDIT_FILE_NAME = 'audit.jsonl';
 
-function errnoOf(error: unknown): string | null {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null;
-}
 
-/** fsync on the folder makes a new file's name durable; not every platform allows it (Windows). */
-async function syncFolder(dir: string): Promise<void> {
-  let handle: FileHandle | null = null;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Best effort: the data itself was already synced.
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
 
 async function writeDurably(file: string, flags: 'a' | 'wx', data: string | Buffer): Promise<void> {
   const handle = await open(file, flags, 0o600);
@@ -55,7 +41,7 @@ export class AuditLog {
     try {
       mkdirSync(folder, { recursive: true, mode: 0o700 });
     } catch (error) {
-      throw refused('DATA_DIR_UNWRITABLE', `The data folder ${folder} cannot be created (${errnoOf(error) ?? 'unknown error'}).`, 'Check its permissions, or set PANORAMA_USB_DATA_DIR to a folder you can write.');
+      throw refused('DATA_DIR_UNWRITABLE', `The data folder ${folder} cannot be created (${errnoCode(error) ?? 'unknown error'}).`, 'Check its permissions, or set PANORAMA_USB_DATA_DIR to a folder you can write.');
     }
     return new AuditLog(path.join(folder, AUDIT_FILE_NAME));
   }
@@ -80,7 +66,7 @@ export class AuditLog {
         if (tail.size === 0) await syncFolder(path.dirname(this.path));
         return entry;
       } catch (error) {
-        throw failed('AUDIT_WRITE_FAILED', `The audit log ${this.path} cannot be written (${errnoOf(error) ?? (error instanceof Error ? error.message : 'unknown error')}).`, 'Check the disk and the folder permissions.', error);
+        throw failed('AUDIT_WRITE_FAILED', `The audit log ${this.path} cannot be written (${errnoCode(error) ?? (error instanceof Error ? error.message : 'unknown error')}).`, 'Check the disk and the folder permissions.', error);
       }
     });
   }
@@ -89,8 +75,8 @@ export class AuditLog {
     try {
       return await readFile(this.path);
     } catch (error) {
-      if (errnoOf(error) === 'ENOENT') return Buffer.alloc(0);
-      throw failed('AUDIT_READ_FAILED', `The audit log ${this.path} cannot be read (${errnoOf(error) ?? 'unknown error'}).`, 'Check its permissions.', error);
+      if (errnoCode(error) === 'ENOENT') return Buffer.alloc(0);
+      throw failed('AUDIT_READ_FAILED', `The audit log ${this.path} cannot be read (${errnoCode(error) ?? 'unknown error'}).`, 'Check its permissions.', error);
     }
   }
 
@@ -123,7 +109,7 @@ export class AuditLog {
         await writeDurably(target, 'wx', bytes);
       } catch (error) {
         if (error instanceof PanoramaUsbError) throw error;
-        const code = errnoOf(error);
+        const code = errnoCode(error);
         if (code === 'EEXIST') throw refused('EXPORT_EXISTS', `${target} already exists: an export never overwrites a file.`, 'Choose a new file name.');
         if (code === 'ENOENT' || code === 'ENOTDIR') throw refused('FOLDER_NOT_FOUND', `The folder of ${target} does not exist.`, 'Create it first, or choose an existing folder.');
         if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw refused('FOLDER_NOT_WRITABLE', `${path.dirname(target)} cannot be written (${code}).`, 'Choose a folder you can write to.');

@@ -4,6 +4,7 @@
  * cut, or not an entry) makes it read everything, to find the last entry that is one.
  */
 import { open, readFile } from 'node:fs/promises';
+import { errnoCode } from '../errors';
 import { parseLine } from './chain';
 import type { AuditEntry } from './types';
 
@@ -19,9 +20,6 @@ export interface LogTail {
   endsWithNewline: boolean;
 }
 
-function errnoOf(error: unknown): string | null {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null;
-}
 
 /** The last complete line (without its newline), or null when the file does not end with one. */
 async function lastCompleteLine(file: string): Promise<{ size: number; line: string | null }> {
@@ -63,7 +61,7 @@ export async function readTail(file: string): Promise<LogTail> {
   try {
     found = await lastCompleteLine(file);
   } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return { size: 0, last: null, endsWithNewline: true };
+    if (errnoCode(error) === 'ENOENT') return { size: 0, last: null, endsWithNewline: true };
     throw error;
   }
   if (found.size === 0) return { size: 0, last: null, endsWithNewline: true };

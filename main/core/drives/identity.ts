@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
-import { PanoramaUsbError, failed, refused } from '../errors';
+import { PanoramaUsbError, errnoCode, failed, refused } from '../errors';
 import { busLabel, driveName, formatSize } from './format';
 import { resolveTarget } from './list';
 import type { Drive } from './types';
@@ -37,16 +37,13 @@ const FIELD_NAMES: Readonly<Record<Exclude<keyof DriveIdentity, 'path' | 'descri
   partitionTableSha256: 'partition table',
 };
 
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
 
 async function hashLeadingSectors(drivePath: string): Promise<string> {
   let handle: FileHandle;
   try {
     handle = await open(drivePath, 'r');
   } catch (error) {
-    const code = errorCode(error);
+    const code = errnoCode(error);
     if (code === 'ENOENT') throw refused('TARGET_NOT_FOUND', `${drivePath} does not exist.`, 'Check that the drive is plugged in, then choose it again.');
     if (code === 'EACCES' || code === 'EPERM') {
       throw failed('DRIVE_NOT_READABLE', `${drivePath} cannot be read: permission denied.`, 'Run panorama-usb with administrator rights (sudo) to use a real drive, or use an image file.', error);

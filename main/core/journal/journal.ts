@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { failed, refused, type PanoramaUsbError } from '../errors';
+import { errnoCode, failed, refused, type PanoramaUsbError } from '../errors';
 import { refuseKeyMaterial } from './guard';
 import { pendingItems, unreadableItem } from './pending';
-import { errnoOf, listSessionIds, readSession, sessionFile, writeSession } from './store';
+import { listSessionIds, readSession, sessionFile, writeSession } from './store';
 import { JournalSessionSchema, SESSION_ID_PATTERN, type JournalInit, type JournalPatch, type JournalSession, type PendingItem } from './types';
 
 export const JOURNAL_FOLDER_NAME = 'journal';
@@ -58,7 +58,7 @@ export class Journal {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
     } catch (error) {
-      throw refused('DATA_DIR_UNWRITABLE', `The journal folder ${dir} cannot be created (${errnoOf(error) ?? 'unknown error'}).`, 'Check its permissions, or set PANORAMA_USB_DATA_DIR to a folder you can write.');
+      throw refused('DATA_DIR_UNWRITABLE', `The journal folder ${dir} cannot be created (${errnoCode(error) ?? 'unknown error'}).`, 'Check its permissions, or set PANORAMA_USB_DATA_DIR to a folder you can write.');
     }
     return new Journal(dir);
   }
@@ -73,7 +73,7 @@ export class Journal {
     try {
       await writeSession(this.dir, session);
     } catch (error) {
-      throw failed('JOURNAL_WRITE_FAILED', `The journal ${sessionFile(this.dir, session.id)} cannot be written (${errnoOf(error) ?? (error instanceof Error ? error.message : 'unknown error')}).`, 'Check the disk and the folder permissions.', error);
+      throw failed('JOURNAL_WRITE_FAILED', `The journal ${sessionFile(this.dir, session.id)} cannot be written (${errnoCode(error) ?? (error instanceof Error ? error.message : 'unknown error')}).`, 'Check the disk and the folder permissions.', error);
     }
     return session;
   }
@@ -138,7 +138,7 @@ export class Journal {
     try {
       return await listSessionIds(this.dir);
     } catch (error) {
-      throw failed('JOURNAL_UNREADABLE', `The journal folder ${this.dir} cannot be listed (${errnoOf(error) ?? 'unknown error'}).`, 'Check its permissions.', error);
+      throw failed('JOURNAL_UNREADABLE', `The journal folder ${this.dir} cannot be listed (${errnoCode(error) ?? 'unknown error'}).`, 'Check its permissions.', error);
     }
   }
 }

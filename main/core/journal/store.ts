@@ -4,13 +4,12 @@
  * new one on disk, never half of either.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { errnoCode } from '../errors';
+import { syncFolder } from '../files';
 import { JOURNAL_FILE_VERSION, JournalFileSchema, SESSION_ID_PATTERN, type JournalSession } from './types';
 
-export function errnoOf(error: unknown): string | null {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null;
-}
 
 /** Temporary files start with a dot and end in .tmp, so listing never mistakes one for a session. */
 const SESSION_FILE = /^([A-Za-z0-9][A-Za-z0-9-]{0,63})\.json$/;
@@ -19,18 +18,6 @@ export function sessionFile(dir: string, id: string): string {
   return path.join(dir, `${id}.json`);
 }
 
-/** fsync on the folder makes the rename durable; not every platform allows it (Windows). */
-async function syncFolder(dir: string): Promise<void> {
-  let handle: FileHandle | null = null;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Best effort: the file's data was already synced before the rename.
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
 
 export async function writeSession(dir: string, session: JournalSession): Promise<void> {
   const temporary = path.join(dir, `.${session.id}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -58,7 +45,7 @@ export async function readSession(dir: string, id: string): Promise<ReadResult> 
   try {
     text = await readFile(sessionFile(dir, id), 'utf8');
   } catch (error) {
-    const code = errnoOf(error);
+    const code = errnoCode(error);
     return code === 'ENOENT' ? { status: 'missing' } : { status: 'unreadable', problem: `cannot be read (${code ?? 'unknown error'})` };
   }
   let value: unknown;
@@ -83,7 +70,7 @@ export async function listSessionIds(dir: string): Promise<string[]> {
   try {
     names = await readdir(dir);
   } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return [];
+    if (errnoCode(error) === 'ENOENT') return [];
     throw error;
   }
   return names.flatMap((name) => {

@@ -8,21 +8,15 @@ import { open, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ProvisionDeviceCommand, type PanoramaClient } from '@aws-sdk/client-panorama';
 import { archiveFileNameFor } from '../archive';
-import { errnoCode, failed, refused } from '../errors';
+import { failed, refused } from '../errors';
+import { pathExists } from '../files';
 import { toRegistrationError } from '../registration';
 
 export async function downloadFromSimulatedConsole(client: PanoramaClient, name: string, folder: string): Promise<{ path: string; deviceId: string }> {
   const file = path.join(folder, archiveFileNameFor(name));
   await mkdir(folder, { recursive: true, mode: 0o700 });
   // Checked before the device is created: a name already downloaded would otherwise leave an orphan device.
-  const existing = await open(file, 'r').then(
-    async (handle) => {
-      await handle.close();
-      return true;
-    },
-    (error: unknown) => errnoCode(error) !== 'ENOENT',
-  );
-  if (existing) throw refused('DOWNLOAD_EXISTS', `${file} already exists.`, 'Shred it first (Clean up step), or give the device another name.');
+  if (await pathExists(file)) throw refused('DOWNLOAD_EXISTS', `${file} already exists.`, 'Shred it first (Clean up step), or give the device another name.');
   let response;
   try {
     response = await client.send(new ProvisionDeviceCommand({ Name: name, NetworkingConfiguration: { Ethernet0: { ConnectionType: 'DHCP' } } }));

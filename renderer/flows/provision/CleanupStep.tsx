@@ -1,25 +1,13 @@
 import { useEffect, useState } from 'react';
-import type { ErrorInfo, Leftover, SanitizeProgress, SanitizeResult, WipeMethodName } from '../../../preload/contract';
+import type { Leftover, SanitizeProgress, SanitizeResult, WipeMethodName } from '../../../preload/contract';
+import { CertificateFolder } from '../../components/CertificateFolder';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { MethodChooser, type VerifyModeName } from '../../components/MethodChooser';
 import { ProgressBar } from '../../components/ProgressBar';
-import { call, toErrorInfo } from '../../lib/calls';
+import { call } from '../../lib/calls';
 import { formatBytes, formatTime } from '../../lib/format';
-import { useBridgeEvent, useJob } from '../../lib/hooks';
+import { useAction, useBridgeEvent, useJob } from '../../lib/hooks';
 import type { ProvisionState, Update } from './state';
-
-function useAction(): { busy: boolean; error: ErrorInfo | null; run: (work: () => Promise<void>) => void } {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const run = (work: () => Promise<void>): void => {
-    setBusy(true);
-    setError(null);
-    work()
-      .catch((failure: unknown) => setError(toErrorInfo(failure)))
-      .finally(() => setBusy(false));
-  };
-  return { busy, error, run };
-}
 
 /** Step 6: logs off the drive, local copies shredded (and a scan for others), the drive sanitized. */
 export function CleanupStep({ state, update }: { state: ProvisionState; update: Update }) {
@@ -60,12 +48,6 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
       const report = await call('cleanup.shred', { paths, ...session });
       update({ shred: { results: [...(state.shred?.results ?? []), ...report.results] } });
     });
-  const chooseCertificateFolder = (): void => {
-    call('dialog.choose-folder', { purpose: 'certificates' }).then(
-      (chosen) => setCertificateFolder(chosen.path),
-      () => undefined,
-    );
-  };
   const sanitize = (): void => {
     setProgress(null);
     void wipe.start(() => call('sanitize.start', { drivePaths: [drivePath], method, verify, certificateFolder, training: state.training, ...session }));
@@ -138,12 +120,7 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
         {driveResult === null ? (
           <>
             <MethodChooser method={method} verify={verify} estimates={estimates} onMethod={setMethod} onVerify={setVerify} />
-            <p>
-              Certificate of sanitization: {certificateFolder === null ? 'not saved' : <code>{certificateFolder}</code>}{' '}
-              <button type="button" onClick={chooseCertificateFolder} data-testid="certificate-folder">
-                Choose where to save it…
-              </button>
-            </p>
+            <CertificateFolder label="Certificate of sanitization" choose="Choose where to save it…" folder={certificateFolder} onChange={setCertificateFolder} />
             <button type="button" className="primary" disabled={wipe.status === 'running' || wipe.status === 'starting'} onClick={sanitize} data-testid="sanitize">
               Sanitize {state.drive?.drive.path ?? 'the drive'}
             </button>

@@ -1,15 +1,14 @@
 import { useState, type DragEvent } from 'react';
-import type { ErrorInfo } from '../../../preload/contract';
 import { getProvisioner } from '../../bridge';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { call, toErrorInfo } from '../../lib/calls';
+import { call } from '../../lib/calls';
+import { useAction } from '../../lib/hooks';
 import { CreateFormFields } from './CreateFormFields';
 import { NAME_PATTERN, type ProvisionState, type Update } from './state';
 
 /** Step 1: the archive downloaded from the console (dialog, drag and drop, or Training's simulated console), or "create it now". */
 export function SourceStep({ state, update, ensureSession }: { state: ProvisionState; update: Update; ensureSession: (source: 'import' | 'create') => Promise<string> }) {
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [downloadName, setDownloadName] = useState('');
   const [dragging, setDragging] = useState(false);
 
@@ -17,18 +16,6 @@ export function SourceStep({ state, update, ensureSession }: { state: ProvisionS
     const sessionId = await ensureSession('import');
     const report = await call('archive.inspect', { path: archivePath, sessionId });
     update({ archivePath, report, source: 'import' });
-  };
-
-  const run = async (work: () => Promise<void>): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (failure) {
-      setError(toErrorInfo(failure));
-    } finally {
-      setBusy(false);
-    }
   };
 
   const onDrop = (event: DragEvent<HTMLDivElement>): void => {
@@ -41,7 +28,7 @@ export function SourceStep({ state, update, ensureSession }: { state: ProvisionS
       setError({ code: 'DROP_NOT_AVAILABLE', message: 'This window cannot read where a dropped file is.', nextStep: state.training ? 'Use "Download from the simulated console" instead.' : 'Use "Choose the archive…" instead.' });
       return;
     }
-    void run(() => importFrom(filePath));
+    run(() => importFrom(filePath));
   };
 
   return (
@@ -66,7 +53,7 @@ export function SourceStep({ state, update, ensureSession }: { state: ProvisionS
                 Device name for the simulated console{' '}
                 <input value={downloadName} onChange={(event) => setDownloadName(event.target.value)} aria-describedby="download-help" data-testid="download-name" />
               </label>
-              <button type="button" disabled={busy || !NAME_PATTERN.test(downloadName)} onClick={() => void run(async () => importFrom((await call('training.console-download', { name: downloadName })).path))} data-testid="console-download">
+              <button type="button" disabled={busy || !NAME_PATTERN.test(downloadName)} onClick={() => run(async () => importFrom((await call('training.console-download', { name: downloadName })).path))} data-testid="console-download">
                 Download from the simulated console
               </button>
               <p id="download-help" className="hint">
@@ -74,7 +61,7 @@ export function SourceStep({ state, update, ensureSession }: { state: ProvisionS
               </p>
             </div>
           ) : null}
-          <button type="button" disabled={busy} onClick={() => void run(async () => {
+          <button type="button" disabled={busy} onClick={() => run(async () => {
             const chosen = await call('dialog.open-archive', {});
             if (chosen.path !== null) await importFrom(chosen.path);
           })} data-testid="open-archive">

@@ -1,5 +1,6 @@
 import { startTransition, useEffect, useState } from 'react';
 import type { DriveAssessment, SanitizeProgress, SanitizeResult, WipeMethodName } from '../../../preload/contract';
+import { CertificateFolder } from '../../components/CertificateFolder';
 import { driveName, DrivePicker } from '../../components/DrivePicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FlowLayout } from '../../components/FlowLayout';
@@ -90,12 +91,7 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
                 <input id="technician" value={technician} onChange={(event) => setTechnician(event.target.value)} />
               </div>
             </div>
-            <p>
-              Certificates: {folder === null ? 'not saved' : <code data-testid="certificate-folder-path">{folder}</code>}{' '}
-              <button type="button" onClick={() => void call('dialog.choose-folder', { purpose: 'certificates' }).then((chosen) => setFolder(chosen.path), () => undefined)} data-testid="certificate-folder">
-                Choose where to save them…
-              </button>
-            </p>
+            <CertificateFolder label="Certificates" choose="Choose where to save them…" folder={folder} onChange={setFolder} />
           </div>
         );
       case 'confirm':

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { lstat, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, failed, PanoramaUsbError, refused } from '../../errors';
+import { pathExists } from '../../files';
 import { canonicalJson } from './canonical';
 import { renderCertificatePdf } from './pdf';
 import type { CertificateRecord } from './types';
@@ -25,13 +26,6 @@ export function certificateBaseName(record: CertificateRecord): string {
   const date = record.issuedAt.slice(0, 10);
   const id8 = record.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 8).toLowerCase();
   return `sanitization-${drive}-${date}-${id8}`;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return lstat(file).then(
-    () => true,
-    (error: unknown) => errnoCode(error) !== 'ENOENT',
-  );
 }
 
 async function writeNew(file: string, data: Buffer | string): Promise<void> {
@@ -55,7 +49,7 @@ export async function writeCertificate(record: CertificateRecord, dir: string): 
   const jsonPath = path.join(folder, `${base}.json`);
   const pdfPath = path.join(folder, `${base}.pdf`);
   for (const file of [jsonPath, pdfPath]) {
-    if (await exists(file)) throw refused('CERTIFICATE_EXISTS', `${file} already exists: certificates are never overwritten.`, 'This record was already written; build a new record (it gets a new id) to write another certificate.');
+    if (await pathExists(file)) throw refused('CERTIFICATE_EXISTS', `${file} already exists: certificates are never overwritten.`, 'This record was already written; build a new record (it gets a new id) to write another certificate.');
   }
 
   const json = canonicalJson(record);

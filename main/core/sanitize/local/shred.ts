@@ -10,6 +10,7 @@ import { constants, type BigIntStats } from 'node:fs';
 import { lstat, open, readlink, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, failed, refused, toPanoramaUsbError, type ErrorInfo, type PanoramaUsbError } from '../../errors';
+import { syncFolder } from '../../files';
 import { classifyStorage, detectStorage, type Medium, type StorageFacts } from './storage';
 
 export interface ShredResult {
@@ -124,18 +125,6 @@ async function overwrite(handle: FileHandle, size: number): Promise<void> {
   }
 }
 
-/** fsync on the folder makes the rename and unlink durable; not every platform allows it (Windows). */
-async function syncFolder(dir: string): Promise<void> {
-  let handle: FileHandle | null = null;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Best effort: the data itself was already synced.
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
 
 /** Overwrites, renames, truncates and removes one file. Refuses (changing nothing) anything but a regular file. */
 export async function shredFile(filePath: string, options: ShredOptions = {}): Promise<ShredResult> {

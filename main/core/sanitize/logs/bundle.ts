@@ -7,7 +7,8 @@ import { ZipArchive } from 'archiver';
 import { link, lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { failed, PanoramaUsbError, refused } from '../../errors';
+import { errnoCode, failed, PanoramaUsbError, refused } from '../../errors';
+import { pathExists, syncFolder } from '../../files';
 
 export interface BundleEntry {
   name: string;
@@ -15,9 +16,6 @@ export interface BundleEntry {
   date?: Date;
 }
 
-function errnoOf(error: unknown): string | null {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null;
-}
 
 export function partialPathFor(out: string): string {
   return `${out}.partial`;
@@ -30,11 +28,7 @@ export function outputExists(out: string, what = out): PanoramaUsbError {
 /** Refuses, before anything is read or written, an output that exists or whose folder does not. */
 export async function checkOutputPath(out: string): Promise<void> {
   for (const candidate of [out, partialPathFor(out)]) {
-    const exists = await lstat(candidate).then(
-      () => true,
-      (error: unknown) => errnoOf(error) !== 'ENOENT',
-    );
-    if (exists) throw outputExists(out, candidate === out ? out : `${candidate} (left by an interrupted run)`);
+    if (await pathExists(candidate)) throw outputExists(out, candidate === out ? out : `${candidate} (left by an interrupted run)`);
   }
   const folder = path.dirname(out);
   const folderStats = await lstat(folder).catch(() => null);
@@ -75,7 +69,7 @@ async function publish(partial: string, out: string): Promise<void> {
     await unlink(partial);
     return;
   } catch (error) {
-    if (errnoOf(error) === 'EEXIST') throw outputExists(out);
+    if (errnoCode(error) === 'EEXIST') throw outputExists(out);
     // FAT, exFAT and some network filesystems have no hard links: check, then rename.
   }
   const taken = await lstat(out).then(
@@ -86,17 +80,6 @@ async function publish(partial: string, out: string): Promise<void> {
   await rename(partial, out);
 }
 
-async function syncFolder(folder: string): Promise<void> {
-  let handle: FileHandle | null = null;
-  try {
-    handle = await open(folder, 'r');
-    await handle.sync();
-  } catch {
-    // Best effort (Windows cannot sync a folder); the file itself is synced.
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
 
 /** Writes the zip to `out` (which must not exist) and returns its size in bytes. */
 export async function writeZipExclusive(out: string, entries: readonly BundleEntry[]): Promise<number> {
@@ -105,7 +88,7 @@ export async function writeZipExclusive(out: string, entries: readonly BundleEnt
   try {
     handle = await open(partial, 'wx', 0o600);
   } catch (error) {
-    const code = errnoOf(error);
+    const code = errnoCode(error);
     if (code === 'EEXIST') throw outputExists(out, `${partial} (left by an interrupted run)`);
     if (code === 'ENOENT' || code === 'ENOTDIR') throw refused('OUTPUT_FOLDER_NOT_FOUND', `The folder ${path.dirname(out)} does not exist.`, 'Create it first, or choose a file in an existing folder.');
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw refused('OUTPUT_NOT_WRITABLE', `${path.dirname(out)} cannot be written (${code}).`, 'Choose a folder you can write to.');
@@ -136,7 +119,7 @@ export async function writeZipExclusive(out: string, entries: readonly BundleEnt
     await handle.close().catch(() => undefined);
     await unlink(partial).catch(() => undefined);
     if (error instanceof PanoramaUsbError) throw error;
-    const code = errnoOf(error);
+    const code = errnoCode(error);
     if (code === 'ENOSPC') throw failed('OUTPUT_FULL', `No space left for ${out}: nothing was kept.`, 'Free some space or choose another folder, then try again.', error);
     throw failed('BUNDLE_WRITE_FAILED', `${out} could not be written (${code ?? (error instanceof Error ? error.message : 'unknown error')}): nothing was kept.`, 'Check the disk, then try again.', error);
   }
