@@ -90,8 +90,9 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
   const inTraining = (requested: boolean): boolean => trainingMode || requested;
   let world: Promise<TrainingWorld> | null = null;
 
+  const targetFormatter = options.diskWorkerScript === undefined ? inlineFormatter : offThreadFormatter(options.diskWorkerScript);
   const trainingWorld = (): Promise<TrainingWorld> => {
-    world ??= TrainingWorld.start({ dataDir: options.dataDir, ...(options.trainingTimeScale === undefined ? {} : { timeScale: options.trainingTimeScale }) }).then((started) => {
+    world ??= TrainingWorld.start({ dataDir: options.dataDir, formatter: targetFormatter, ...(options.trainingTimeScale === undefined ? {} : { timeScale: options.trainingTimeScale }) }).then((started) => {
       started.events.on('panel', (panel) => events.emit('training.panel', panel));
       return started;
     });
@@ -110,7 +111,7 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
     journal: Journal.open(options.dataDir),
     dialogs: options.dialogs ?? noDialogs,
     archiveWriter: options.diskWorkerScript === undefined ? inlineWriter : offThreadWriter(options.diskWorkerScript),
-    targetFormatter: options.diskWorkerScript === undefined ? inlineFormatter : offThreadFormatter(options.diskWorkerScript),
+    targetFormatter,
     appInfo: () => getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, shell: options.shell, trainingMode: options.trainingMode, trainingModeLocked: options.trainingModeLocked }),
     inTraining,
     listDrives: async (all, requested) => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppliancePanel as Panel, ErrorInfo, TrainingState } from '../../preload/contract';
 import { call, toErrorInfo } from '../lib/calls';
 import { useAction, useBridgeEvent } from '../lib/hooks';
@@ -23,41 +23,49 @@ export function AppliancePanel({ showTrainerControls }: { showTrainerControls: b
   const action = useAction();
   const busy = action.busy;
 
-  const refresh = async (): Promise<void> => {
-    try {
-      const next = await call('training.state', {});
-      setState(next);
-      setPanel(next.panel);
-    } catch (failure) {
-      setError(toErrorInfo(failure));
-    }
-  };
-  useEffect(() => {
-    let live = true;
-    call('training.state', {}).then(
+  const [resetting, setResetting] = useState(false);
+
+  // One loader for the first load and every refresh. Answers may come back out of order (a
+  // panel event's refresh racing an action's): only the latest asked is shown, and none once the
+  // panel has gone.
+  const live = useRef(true);
+  const asked = useRef(0);
+  const load = useCallback((): Promise<void> => {
+    const ticket = ++asked.current;
+    const current = (): boolean => live.current && ticket === asked.current;
+    return call('training.state', {}).then(
       (next) => {
-        if (!live) return;
+        if (!current()) return;
         setState(next);
         setPanel(next.panel);
       },
       (failure: unknown) => {
-        if (live) setError(toErrorInfo(failure));
+        if (current()) setError(toErrorInfo(failure));
       },
     );
-    return () => {
-      live = false;
-    };
   }, []);
+  useEffect(() => {
+    live.current = true;
+    void load();
+    return () => {
+      live.current = false;
+    };
+  }, [load]);
   useBridgeEvent('training.panel', (next) => {
     setPanel(next);
-    void refresh();
+    void load();
   });
 
   const act = (work: () => Promise<unknown>): void => {
     action.run(async () => {
       await work();
-      await refresh();
+      await load();
     });
+  };
+  // Re-making three drives takes seconds on a busy machine: say so while it runs.
+  const reset = (): void => {
+    setResetting(true);
+    act(() => call('training.reset', {}).finally(() => setResetting(false)));
   };
 
   if (state === null || panel === null) return <aside className="appliance" aria-label="Simulated appliance">{error === null ? 'Starting the training world…' : <ErrorNotice error={error} />}</aside>;
@@ -102,8 +110,8 @@ export function AppliancePanel({ showTrainerControls }: { showTrainerControls: b
               ))}
             </select>
           </label>
-          <button type="button" disabled={busy} onClick={() => act(() => call('training.reset', {}))} data-testid="reset-world">
-            Reset the training world
+          <button type="button" disabled={busy} onClick={reset} data-testid="reset-world" data-resetting={resetting}>
+            {resetting ? 'Resetting the training world…' : 'Reset the training world'}
           </button>
         </div>
       ) : null}

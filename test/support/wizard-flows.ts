@@ -325,7 +325,11 @@ export async function resetTrainingWorldFlow(page: Page, options: FlowOptions): 
   await waitForStep(page, 'scenario');
   await page.getByTestId('scenario').selectOption('slow-registration');
   await page.getByTestId('reset-world').click();
-  await expect.poll(() => page.getByTestId('scenario').inputValue()).toBe('success');
+  // Three 1 GiB drives are re-made: seconds on a busy machine, announced on the button meanwhile.
+  const resetButton = page.getByTestId('reset-world');
+  await expect
+    .poll(async () => ({ scenario: await page.getByTestId('scenario').inputValue(), resetting: await resetButton.getAttribute('data-resetting'), enabled: await resetButton.isEnabled() }), { timeout: 60_000 })
+    .toEqual({ scenario: 'success', resetting: 'false', enabled: true });
   await page.locator('[data-testid="appliance-message"][data-phase="unplugged"]').waitFor();
   await check(page, options, 'training-reset');
   // Every drive was re-made: a fresh FAT32 volume with no archive on it.

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, readdirSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { BlockTarget, formatTarget } from '../disk';
+import { BlockTarget, type TargetFormatter } from '../disk';
 import { assessDrive, describeImage, type DriveAssessment, type Reason } from '../drives';
 import { failed, PanoramaUsbError } from '../errors';
 
@@ -61,7 +61,7 @@ function statOrNull(file: string): Stats | null {
  * an unformatted file with the right size (which start() would then keep), and an old drive
  * replaced on reset is swapped whole, never seen half-formatted by a drive list.
  */
-async function buildDrive(spec: DriveSpec): Promise<void> {
+async function buildDrive(spec: DriveSpec, format: TargetFormatter): Promise<void> {
   const temporary = `${spec.path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     const fd = openSync(temporary, 'wx', 0o600);
@@ -73,7 +73,7 @@ async function buildDrive(spec: DriveSpec): Promise<void> {
     }
     const target = await BlockTarget.open(temporary, { access: 'write' });
     try {
-      await formatTarget(target, { label: spec.volumeLabel });
+      await format(target, { label: spec.volumeLabel });
     } finally {
       target.close();
     }
@@ -86,19 +86,19 @@ async function buildDrive(spec: DriveSpec): Promise<void> {
 }
 
 /** Keeps a drive that exists with the right size (its content is the trainee's work); makes it otherwise. */
-export async function ensureDrive(spec: DriveSpec): Promise<'kept' | 'created'> {
+export async function ensureDrive(spec: DriveSpec, format: TargetFormatter): Promise<'kept' | 'created'> {
   const stats = statOrNull(spec.path);
   if (stats !== null && !stats.isFile()) {
     throw failed('TRAINING_DRIVE_UNUSABLE', `${spec.path} is not an image file.`, 'Move it out of the training folder, then start Training mode again.');
   }
   if (stats?.size === spec.size) return 'kept';
-  await buildDrive(spec);
+  await buildDrive(spec, format);
   return 'created';
 }
 
 /** A fresh drive in place of the old one, whatever it held. */
-export async function recreateDrive(spec: DriveSpec): Promise<void> {
-  await buildDrive(spec);
+export async function recreateDrive(spec: DriveSpec, format: TargetFormatter): Promise<void> {
+  await buildDrive(spec, format);
 }
 
 /** Temporary files a crash left behind while building a drive. */

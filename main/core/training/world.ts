@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { SECTOR_SIZE } from '../disk';
+import { formatTarget, SECTOR_SIZE, type TargetFormatter } from '../disk';
 import { MIN_DRIVE_BYTES, type DriveAssessment } from '../drives';
 import { failed, refused } from '../errors';
 import { SCENARIOS, startSimulator, type ScenarioInfo, type ScenarioName, type Simulator } from '../simulator';
@@ -26,6 +26,8 @@ export interface TrainingWorldOptions {
   timeScale?: number;
   /** Default 'success'. */
   scenario?: ScenarioName;
+  /** Formats the virtual drives; the app passes its worker-thread formatter so the main thread never waits on FatFs. Default: in this thread. */
+  formatter?: TargetFormatter;
 }
 
 export type TrainingEvents = { panel: [AppliancePanel]; drives: [VirtualDrive[]] };
@@ -75,6 +77,7 @@ export class TrainingWorld {
   private constructor(
     private readonly simulator: Simulator,
     private readonly specs: readonly DriveSpec[],
+    private readonly formatter: TargetFormatter,
     timeScale: number,
   ) {
     this.endpoint = simulator.endpoint;
@@ -92,7 +95,8 @@ export class TrainingWorld {
     makeFolder(drivesDir);
     removeLeftovers(drivesDir);
     const specs = driveSpecs(drivesDir, driveCount, driveBytes);
-    for (const spec of specs) await ensureDrive(spec);
+    const formatter = options.formatter ?? formatTarget;
+    for (const spec of specs) await ensureDrive(spec, formatter);
     const timeScale = options.timeScale ?? 1;
     const simulator = await startSimulator({
       host: '127.0.0.1',
@@ -102,7 +106,7 @@ export class TrainingWorld {
       scenario: options.scenario ?? 'success',
       statePath: path.join(trainingDir, 'simulator-state.json'),
     });
-    return new TrainingWorld(simulator, specs, timeScale);
+    return new TrainingWorld(simulator, specs, formatter, timeScale);
   }
 
   drives(): VirtualDrive[] {
@@ -180,7 +184,7 @@ export class TrainingWorld {
     await this.unplugFromAppliance();
     this.simulator.reset();
     this.simulator.setScenario('success');
-    for (const spec of this.specs) await recreateDrive(spec);
+    for (const spec of this.specs) await recreateDrive(spec, this.formatter);
     this.events.emit('drives', this.drives());
     this.events.emit('panel', this.slot.current());
   }
