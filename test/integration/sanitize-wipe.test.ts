@@ -381,23 +381,23 @@ describe('errors and cancellation', () => {
   it('retries transient I/O errors and counts them; gives up after 3 retries', async () => {
     const file = image('eio.img', 128 * MiB);
     const target = await BlockTarget.open(file, { access: 'write' });
-    const realWrite = target.write.bind(target);
+    const realWrite = target.writev.bind(target);
     let failures = 0;
-    const spy = vi.spyOn(target, 'write').mockImplementation(async (buffer, position) => {
+    const spy = vi.spyOn(target, 'writev').mockImplementation(async (buffers, position) => {
       if (position === 64 * MiB && failures < 2) {
         failures += 1;
         throw ioError('EIO', file, target.size);
       }
-      await realWrite(buffer, position);
+      await realWrite(buffers, position);
     });
     try {
       const recovered = await wipeTarget(target, { method: 'random', verify: 'last' });
       expect(recovered).toMatchObject({ outcome: 'sanitized', nistLevel: 'Clear', verification: 'passed', errors: { retried: 2, failed: 0 } });
       expect(recovered.errors.messages).toEqual([expect.stringMatching(/at byte 67108864.*retry 1 of 3/), expect.stringMatching(/retry 2 of 3/)]);
 
-      spy.mockImplementation(async (buffer, position) => {
+      spy.mockImplementation(async (buffers, position) => {
         if (position === 64 * MiB) throw ioError('EAGAIN', file, target.size);
-        await realWrite(buffer, position);
+        await realWrite(buffers, position);
       });
       const broken = await wipeTarget(target, { method: 'zero', verify: 'off' });
       expect(broken).toMatchObject({ outcome: 'failed', nistLevel: 'none', formatted: false, error: { code: 'IO_ERROR' }, errors: { retried: 3, failed: 1 } });
@@ -410,10 +410,10 @@ describe('errors and cancellation', () => {
   it('reports a drive that is gone as DRIVE_UNPLUGGED, without retrying', async () => {
     const file = image('gone.img', 128 * MiB);
     const target = await BlockTarget.open(file, { access: 'write' });
-    const realWrite = target.write.bind(target);
-    vi.spyOn(target, 'write').mockImplementation(async (buffer, position) => {
+    const realWrite = target.writev.bind(target);
+    vi.spyOn(target, 'writev').mockImplementation(async (buffers, position) => {
       if (position >= 32 * MiB) throw ioError('ENODEV', file, target.size);
-      await realWrite(buffer, position);
+      await realWrite(buffers, position);
     });
     try {
       const result = await wipeTarget(target, { method: 'random-zero', verify: 'all' });

