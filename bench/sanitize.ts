@@ -26,7 +26,13 @@ import { median, row, run, timeMs } from './support';
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const SIZE = GiB;
-const ROUNDS = 3;
+/**
+ * This machine's storage answers from the VM host's cache with a spread of 2× between runs of
+ * the same command; five rounds (and four read palindromes per round, reads being short) keep
+ * one unlucky run from deciding a verdict.
+ */
+const ROUNDS = 5;
+const READ_PALINDROMES = 4;
 /** dd must be told where to stop: on an image file, dd from /dev/zero would grow it until the disk is full. */
 const DD_BLOCKS = ['bs=4M', `count=${SIZE / (4 * MiB)}`];
 
@@ -123,9 +129,9 @@ async function measureRound(bench: Bench, timings: Timings, ratios: Ratios): Pro
     ['ours verify zero', () => ourVerify(bench, zeros)],
     ['dd read', () => ddRead(bench)],
   ];
-  // Reads are short and cold reads vary most (the host's own cache): twice the palindrome.
+  // Reads are short and cold reads vary most (the host's own cache): the palindrome several times.
   const readOrder = [...readers, ...[...readers].reverse()];
-  for (const [name, work] of [...readOrder, ...readOrder]) sums.set(name, (sums.get(name) ?? 0) + (await timed(name, work)));
+  for (const [name, work] of Array.from({ length: READ_PALINDROMES }, () => readOrder).flat()) sums.set(name, (sums.get(name) ?? 0) + (await timed(name, work)));
   const ratio = (ours: string, theirs: string): number => (sums.get(theirs) ?? 0) / (sums.get(ours) ?? 1);
   push(ratios, 'zero-dd', ratio('ours zero', 'dd zero'));
   push(ratios, 'random-zero', ratio('ours random', 'ours zero'));
@@ -238,6 +244,11 @@ export async function benchSanitize(): Promise<void> {
       line('random pass vs dd /dev/urandom', 'ours random', 'dd urandom', null, null);
       line('verify (random) vs dd read', 'ours verify random', 'dd read', null, null);
       if (bench.backing !== null) line('zero pass vs nwipe --method=zero', 'ours zero', 'nwipe zero', null, null);
+    }
+    // The verdicts are medians: show the spread they come from.
+    for (const { bench, ratios } of measured) {
+      const spread = [...ratios].map(([name, values]) => `${name} ${values.map((value) => value.toFixed(2)).join(' ')}`).join('; ');
+      console.log(`  ${bench.name} per-round ratios: ${spread}`);
     }
     if (benches.some((bench) => bench.backing !== null) && hasCommand('nwipe')) {
       console.log('  nwipe\'s time includes its start-up and shut-down (it waits ~2 s for its threads before exiting).');
