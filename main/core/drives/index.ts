@@ -9,4 +9,5 @@ export { IDENTITY_BYTES, assertSameDrive, describeDrive, takeIdentity, type Driv
 export { detailsFromLsblk, drivesFromLsblk, fromDrivelist, loopDevicesFromLsblk, type DriveDetails, type SysfsFacts } from './normalize';
 export { formatSize } from './format';
 export { isSystemMountpoint } from './mountpoints';
+export { readSysfsAttribute } from './sysfs';
 export { ejectDrive, type EjectResult } from './eject';

@@ -2,8 +2,8 @@ import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { SysfsFacts } from './normalize';
 
-/** Reads one sysfs attribute; null when the attribute does not exist or cannot be read. */
-async function readAttribute(file: string): Promise<string | null> {
+/** Reads one sysfs attribute; null when the attribute does not exist, is empty or cannot be read. */
+export async function readSysfsAttribute(file: string): Promise<string | null> {
   try {
     const value = (await readFile(file, 'utf8')).trim();
     return value === '' ? null : value;
@@ -23,10 +23,10 @@ export async function readSysfsFacts(devicePaths: readonly string[], sysBlock = 
     devicePaths.map(async (devicePath) => {
       const name = path.basename(devicePath);
       if (/^loop\d+$/.test(name)) {
-        const backingFile = await readAttribute(path.join(sysBlock, name, 'loop', 'backing_file'));
+        const backingFile = await readSysfsAttribute(path.join(sysBlock, name, 'loop', 'backing_file'));
         if (backingFile !== null) backingFiles.set(devicePath, backingFile);
       } else if (/^mmcblk\d+$/.test(name)) {
-        const cardType = await readAttribute(path.join(sysBlock, name, 'device', 'type'));
+        const cardType = await readSysfsAttribute(path.join(sysBlock, name, 'device', 'type'));
         if (cardType !== null) cardTypes.set(devicePath, cardType);
       }
     }),
@@ -40,7 +40,7 @@ export async function readSysfsFacts(devicePaths: readonly string[], sysBlock = 
  */
 export async function partitionParent(devicePath: string, sysClassBlock = '/sys/class/block'): Promise<string | null> {
   const name = path.basename(devicePath);
-  if ((await readAttribute(path.join(sysClassBlock, name, 'partition'))) === null) return null;
+  if ((await readSysfsAttribute(path.join(sysClassBlock, name, 'partition'))) === null) return null;
   try {
     const resolved = await realpath(path.join(sysClassBlock, name));
     return path.posix.join('/dev', path.basename(path.dirname(resolved)));

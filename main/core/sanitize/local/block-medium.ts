@@ -4,8 +4,9 @@
  * a loop device leads to the disk holding its backing file. The sysfs root is a parameter so
  * tests can point it at a fake tree.
  */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readSysfsAttribute } from '../../drives';
 
 export type Medium = 'rotational' | 'flash' | 'virtual' | 'memory' | 'network' | 'unknown';
 
@@ -19,15 +20,6 @@ const UNKNOWN: MediumFacts = { medium: 'unknown', disk: null, detail: null };
 const MAX_DEPTH = 4;
 /** SCSI vendors of hypervisors' emulated disks. */
 const VIRTUAL_VENDORS = /^(QEMU|VMware|VBOX|Msft|Xen|Red Hat|0x1af4)/i;
-
-async function attribute(file: string): Promise<string | null> {
-  try {
-    const value = (await readFile(file, 'utf8')).trim();
-    return value === '' ? null : value;
-  } catch {
-    return null;
-  }
-}
 
 /** Linux dev_t to major and minor numbers (glibc's gnu_dev_major / gnu_dev_minor). */
 export function linuxMajorMinor(dev: bigint): { major: number; minor: number } {
@@ -54,7 +46,7 @@ async function mediumOfDisk(diskDir: string, sysRoot: string, depth: number): Pr
   const name = path.basename(diskDir);
   if (/^(zram|ram)\d+$/.test(name)) return { medium: 'memory', disk: name, detail: 'RAM disk' };
   if (/^loop\d+$/.test(name)) {
-    const backing = await attribute(path.join(diskDir, 'loop', 'backing_file'));
+    const backing = await readSysfsAttribute(path.join(diskDir, 'loop', 'backing_file'));
     if (backing === null || depth >= MAX_DEPTH) return { medium: 'unknown', disk: name, detail: 'loop device' };
     const stats = await stat(backing, { bigint: true }).catch(() => null);
     if (stats === null) return { medium: 'unknown', disk: name, detail: 'loop device' };
@@ -65,22 +57,22 @@ async function mediumOfDisk(diskDir: string, sysRoot: string, depth: number): Pr
   if (slaves.length > 0 && depth < MAX_DEPTH) {
     const parts = await Promise.all(
       slaves.map(async (slave) => {
-        const dev = await attribute(path.join(diskDir, 'slaves', slave, 'dev'));
+        const dev = await readSysfsAttribute(path.join(diskDir, 'slaves', slave, 'dev'));
         return dev === null ? UNKNOWN : mediumForMajorMinor(dev, sysRoot, depth + 1);
       }),
     );
     return combine(parts, name);
   }
   const real = await realpath(diskDir).catch(() => diskDir);
-  const vendor = await attribute(path.join(diskDir, 'device', 'vendor'));
+  const vendor = await readSysfsAttribute(path.join(diskDir, 'device', 'vendor'));
   if (/^(vd|xvd)[a-z]+$/.test(name) || /\/virtio\d+\//.test(real) || /\/vmbus|\/VMBUS:/i.test(real) || (vendor !== null && VIRTUAL_VENDORS.test(vendor))) {
     return { medium: 'virtual', disk: name, detail: vendor === null || vendor.startsWith('0x') ? 'virtio' : vendor };
   }
   if (/^mmcblk\d+$/.test(name) || /\/mmc_host\//.test(real)) return { medium: 'flash', disk: name, detail: 'SD/MMC card' };
-  const rotational = await attribute(path.join(diskDir, 'queue', 'rotational'));
+  const rotational = await readSysfsAttribute(path.join(diskDir, 'queue', 'rotational'));
   if (/\/usb\d*\//.test(real)) {
     // USB bridges often report rotational = 1 for sticks; a removable USB disk is a flash stick.
-    const removable = await attribute(path.join(diskDir, 'removable'));
+    const removable = await readSysfsAttribute(path.join(diskDir, 'removable'));
     if (removable === '1' || rotational === '0') return { medium: 'flash', disk: name, detail: 'USB flash' };
     return { medium: 'unknown', disk: name, detail: 'USB disk; its bridge does not say whether it is flash' };
   }
@@ -98,7 +90,7 @@ async function mediumForMajorMinor(majorMinor: string, sysRoot: string, depth: n
     return UNKNOWN;
   }
   // A partition's folder sits inside its disk's folder and has a "partition" attribute.
-  const isPartition = (await attribute(path.join(deviceDir, 'partition'))) !== null;
+  const isPartition = (await readSysfsAttribute(path.join(deviceDir, 'partition'))) !== null;
   return mediumOfDisk(isPartition ? path.dirname(deviceDir) : deviceDir, sysRoot, depth);
 }
 
