@@ -4,6 +4,9 @@
  *
  *   our zero pass        vs dd if=/dev/zero … conv=fsync        goal ≥ 0.95 of dd's speed
  *   our random pass      vs our zero pass                       goal ≥ 0.90
+ *   a fixed random buffer written the same way, vs our zero pass and vs our random pass
+ *                        (for reference: what the device gives data that is not zeros, and
+ *                        what is left for the keystream to cost)
  *                        vs shred -n1, dd if=/dev/urandom       (for reference)
  *   our verification     vs dd of=/dev/null                     goal ≥ 0.95
  *   nwipe --method=zero  on the loop device                     (for reference)
@@ -15,11 +18,12 @@
  * of the per-round ratios is reported.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { BlockTarget } from '../main/core/disk';
-import { CHUNK_BYTES, PassPattern, verifyPass, writePass } from '../main/core/sanitize/wipe';
+import { CHUNK_BYTES, FLUSH_EVERY_BYTES, PassPattern, verifyPass, WRITE_DEPTH, writePass } from '../main/core/sanitize/wipe';
 import { attachLoop, canUseLoopDevices, detachLoop } from '../test/support/tools';
 import { median, row, run, timeMs } from './support';
 
@@ -84,6 +88,31 @@ async function ourPass(bench: Bench, kind: 'zero' | 'random'): Promise<PassPatte
   return pattern;
 }
 
+/**
+ * The control for "random vs zero": the same kind of writes (1 MiB, four in flight, a flush
+ * every 64 MiB, one at the end) of one fixed buffer of random bytes, so no keystream is made.
+ * Its speed against our zero pass is what this device gives data that is not zeros; the
+ * random pass cannot beat it, and its distance from it is what the keystream costs.
+ */
+async function fixedDataPass(bench: Bench): Promise<void> {
+  const data = randomBytes(CHUNK_BYTES);
+  await withTarget(bench, async (target) => {
+    const inflight: Promise<void>[] = [];
+    let flushing: Promise<void> = Promise.resolve();
+    for (let position = 0; position < target.size; position += CHUNK_BYTES) {
+      if (inflight.length >= WRITE_DEPTH) await inflight.shift();
+      inflight.push(target.write(data.subarray(0, Math.min(CHUNK_BYTES, target.size - position)), position));
+      if ((position + CHUNK_BYTES) % FLUSH_EVERY_BYTES === 0) {
+        await flushing;
+        flushing = target.flush();
+      }
+    }
+    await Promise.all(inflight);
+    await flushing;
+    await target.flush();
+  });
+}
+
 async function ourVerify(bench: Bench, pattern: PassPattern): Promise<void> {
   const { mismatchAt } = await withTarget(bench, (target) => verifyPass(target, pattern));
   if (mismatchAt !== null) throw new Error(`verification failed at byte ${mismatchAt} of ${bench.path}`);
@@ -121,6 +150,7 @@ async function measureRound(bench: Bench, timings: Timings, ratios: Ratios): Pro
     ['ours zero', () => ourPass(bench, 'zero')],
     ['dd zero', () => ddZero(bench)],
     ['ours random', async () => (await ourPass(bench, 'random')).dispose()],
+    ['fixed data', () => fixedDataPass(bench)],
   ];
   // Ends with our zero pass: the reads below need zeros on the target.
   for (const [name, work] of [...writers, ...[...writers].reverse()]) sums.set(name, (sums.get(name) ?? 0) + (await timed(name, work)));
@@ -135,6 +165,8 @@ async function measureRound(bench: Bench, timings: Timings, ratios: Ratios): Pro
   const ratio = (ours: string, theirs: string): number => (sums.get(theirs) ?? 0) / (sums.get(ours) ?? 1);
   push(ratios, 'zero-dd', ratio('ours zero', 'dd zero'));
   push(ratios, 'random-zero', ratio('ours random', 'ours zero'));
+  push(ratios, 'fixed-zero', ratio('fixed data', 'ours zero'));
+  push(ratios, 'random-fixed', ratio('ours random', 'fixed data'));
   push(ratios, 'verify-read', ratio('ours verify zero', 'dd read'));
 }
 
@@ -239,6 +271,8 @@ export async function benchSanitize(): Promise<void> {
       };
       line('zero pass vs dd /dev/zero', 'ours zero', 'dd zero', 'zero-dd', 0.95);
       line('random pass vs our zero pass', 'ours random', 'ours zero', 'random-zero', 0.9);
+      line('fixed data (no keystream) vs zero', 'fixed data', 'ours zero', 'fixed-zero', null);
+      line('random pass vs fixed data', 'ours random', 'fixed data', 'random-fixed', null);
       line('verify (zeros) vs dd read', 'ours verify zero', 'dd read', 'verify-read', 0.95);
       line('random pass vs shred -n1', 'ours random', 'shred -n1', null, null);
       line('random pass vs dd /dev/urandom', 'ours random', 'dd urandom', null, null);

@@ -11,7 +11,7 @@ export { wipeTarget } from './wipe';
 export { sanitizeDrives } from './sanitize-drives';
 export { DEFAULT_READ_BYTES_PER_SECOND, DEFAULT_WRITE_BYTES_PER_SECOND, estimateSeconds } from './estimate';
 // Lower level, for tests and benchmarks: one pass, one verification, the comparison, quick's regions.
-export { CHUNK_BYTES, verifyPass, writePass, type PassIoOptions, type Span } from './pass';
+export { CHUNK_BYTES, FLUSH_EVERY_BYTES, verifyPass, WRITE_DEPTH, writePass, type PassIoOptions, type Span } from './pass';
 export { PassPattern } from './pattern';
 export { firstMismatch } from './compare';
 export { quickEraseRegions, type EraseRegion } from './quick';
