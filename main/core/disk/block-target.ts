@@ -237,6 +237,8 @@ export class BlockTarget {
     try {
       while (pending.length > 0) {
         const { bytesWritten } = await writevAsync(this.fd, pending, position + done);
+        // A device that takes nothing would otherwise be asked again forever.
+        if (bytesWritten === 0) throw Object.assign(new Error(`no bytes written to ${this.path} at ${position + done}`), { code: 'EIO' });
         done += bytesWritten;
         pending = afterWritten(pending, bytesWritten);
       }

@@ -25,12 +25,12 @@ import { newErrorCounts, throwIfCancelled, withRetries } from './retry';
 import type { WipeErrorCounts } from './types';
 
 export const CHUNK_BYTES = 1024 * 1024;
-export const FLUSH_EVERY_BYTES = Number(process.env.EXP_FLUSH ?? 64) * 1024 * 1024;
+export const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
 /**
  * Writes in flight during a pass. Two let the keystream of one chunk be made while another is
  * written; three keep the drive busy while a chunk's keystream takes longer than its write.
  */
-export const WRITE_DEPTH = Number(process.env.EXP_WDEPTH ?? 4);
+export const WRITE_DEPTH = 4;
 
 /** A byte range of the target. A whole-drive pass is one span; quick erases many small ones. */
 export interface Span {
