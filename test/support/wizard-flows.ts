@@ -17,7 +17,7 @@ import { AUDIT_FILE_NAME, verifyText } from '../../main/core/audit';
 import { Journal } from '../../main/core/journal';
 import { MiB } from './images';
 import { fsckFat, mtools, mtoolsImage, mustRun } from './tools';
-import { checkStep, clickNext, keyboardActivate, tabTo, waitForStep } from './wizard';
+import { checkStep, clickNext, keyboardActivate, keyboardType, waitForStep } from './wizard';
 
 const GiB = 1024 ** 3;
 /** The training drives' FAT32 partition starts at sector 2048. */
@@ -169,27 +169,21 @@ export async function createFlowWithKeyboard(page: Page, options: FlowOptions): 
   await keyboardActivate(page, 'path-provision');
   await waitForStep(page, 'source');
   // Radios: Tab reaches the checked one, arrows move the choice.
-  await tabTo(page, 'source-import');
-  await page.keyboard.press('ArrowDown');
-  await tabTo(page, 'form-name');
-  await page.keyboard.type('dock cam');
+  await keyboardActivate(page, 'source-import', 'ArrowDown');
+  await keyboardType(page, 'form-name', 'dock cam');
   await expect(page.locator('#form-name-problem').textContent()).resolves.toContain('no spaces');
   // ControlOrMeta: Select all on macOS too, where the Electron run may happen.
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.type('dock-cam-02');
-  await tabTo(page, 'form-dhcp');
-  await page.keyboard.press('ArrowDown');
-  await tabTo(page, 'form-ipAddress');
-  await page.keyboard.type('192.168.1.300');
+  await keyboardActivate(page, 'form-dhcp', 'ArrowDown');
+  await keyboardType(page, 'form-ipAddress', '192.168.1.300');
   await expect(page.locator('#form-ipAddress-problem').textContent()).resolves.toContain('IPv4');
   await page.keyboard.press('Backspace');
   await page.keyboard.press('Backspace');
   await page.keyboard.press('Backspace');
   await page.keyboard.type('30');
-  await tabTo(page, 'form-gateway');
-  await page.keyboard.type('192.168.1.1');
-  await tabTo(page, 'form-dns');
-  await page.keyboard.type('192.168.1.2, 192.168.1.3');
+  await keyboardType(page, 'form-gateway', '192.168.1.1');
+  await keyboardType(page, 'form-dns', '192.168.1.2, 192.168.1.3');
   await check(page, options, 'create-1-source');
   await keyboardActivate(page, 'next');
   await waitForStep(page, 'review');

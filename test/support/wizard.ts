@@ -47,8 +47,14 @@ export async function tabTo(page: Page, testId: string, limit = 60): Promise<voi
   throw new Error(`Tab never reached [data-testid="${testId}"] in ${limit} presses (focus on ${(await focusedTestId(page)) ?? 'nothing'})`);
 }
 
-/** Tab to a control and press a key on it (Enter for buttons, Space for radios and checkboxes). */
-export async function keyboardActivate(page: Page, testId: string, key: 'Enter' | 'Space' = 'Enter'): Promise<void> {
+/** Tab to a control and press a key on it (Enter for buttons, Space for checkboxes, an arrow to move a radio group's choice). */
+export async function keyboardActivate(page: Page, testId: string, key: 'Enter' | 'Space' | 'ArrowDown' = 'Enter'): Promise<void> {
   await tabTo(page, testId);
   await page.keyboard.press(key);
+}
+
+/** Tab to a text field and type into it. */
+export async function keyboardType(page: Page, testId: string, text: string): Promise<void> {
+  await tabTo(page, testId);
+  await page.keyboard.type(text);
 }
