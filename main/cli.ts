@@ -1,4 +1,6 @@
 /** Entry of the `panorama-usb` command (bin/panorama-usb.cjs loads the built copy of this file). */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { runCli } from './cli/program';
 
 // The AWS SDK warns on every run under Node 20 that future SDK versions will need Node 22. Our
@@ -11,6 +13,9 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
 });
 
+// Built next to this file (dist/main/disk-worker.cjs): wipe passes run there, off this thread's heap.
+const diskWorker = path.join(__dirname, 'main', 'disk-worker.cjs');
+
 let interrupted = false;
 runCli(process.argv.slice(2), undefined, (runtime) => {
   process.on('SIGINT', () => {
@@ -19,7 +24,7 @@ runCli(process.argv.slice(2), undefined, (runtime) => {
     process.stderr.write('\nCancelling… (press Ctrl+C again to stop at once)\n');
     runtime.controller.abort();
   });
-})
+}, existsSync(diskWorker) ? diskWorker : undefined)
   .then((code) => {
     process.exitCode = code;
   })

@@ -12,7 +12,8 @@ import { assessDrive, listDrives, type DriveAssessment, type DriveKind } from '.
 import { refused } from './core/errors';
 import { JobRegistry } from './core/jobs';
 import { Journal } from './core/journal';
-import { inlineFormatter, inlineWriter, offThreadFormatter, offThreadWriter, type ArchiveWriter, type TargetFormatter } from './core/offthread';
+import { inlineFormatter, inlineWriter, offThreadFormatter, offThreadPassEngine, offThreadWriter, type ArchiveWriter, type TargetFormatter } from './core/offthread';
+import { inlinePassEngine, type PassEngine } from './core/sanitize/wipe';
 import { createPanoramaClient } from './core/registration';
 import { TrainingWorld } from './core/training';
 
@@ -37,7 +38,7 @@ export interface ServicesOptions {
   dialogs?: ShellDialogs;
   /** Multiplies the simulator's delays in Training mode (tests speed it up). */
   trainingTimeScale?: number;
-  /** The built disk worker (dist/main/disk-worker.cjs): archive writes and post-wipe formats then run off this thread. */
+  /** The built disk worker (dist/main/disk-worker.cjs): archive writes, wipe passes and post-wipe formats then run off this thread. */
   diskWorkerScript?: string;
 }
 
@@ -64,6 +65,8 @@ export interface CoreServices {
   readonly archiveWriter: ArchiveWriter;
   /** Who formats a drive after a wipe: the same worker, or inline. */
   readonly targetFormatter: TargetFormatter;
+  /** Where wipe passes make, write and read back their pattern: worker threads, or inline. */
+  readonly passEngine: PassEngine;
   appInfo(): AppInfo;
   /** Whether a request works in the Training world: always in Training mode, else when the Training flow asks. */
   inTraining(requested: boolean): boolean;
@@ -112,6 +115,7 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
     dialogs: options.dialogs ?? noDialogs,
     archiveWriter: options.diskWorkerScript === undefined ? inlineWriter : offThreadWriter(options.diskWorkerScript),
     targetFormatter,
+    passEngine: options.diskWorkerScript === undefined ? inlinePassEngine : offThreadPassEngine(options.diskWorkerScript),
     appInfo: () => getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, shell: options.shell, trainingMode: options.trainingMode, trainingModeLocked: options.trainingModeLocked }),
     inTraining,
     listDrives: async (all, requested) => {

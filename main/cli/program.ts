@@ -176,8 +176,8 @@ function globalsFrom(argv: readonly string[]): GlobalOptions {
   return { json: flags.includes('--json'), yes: flags.includes('--yes') || flags.includes('-y'), verbose: flags.includes('--verbose') };
 }
 
-export async function runCli(argv: readonly string[], io: CliIo = processIo(), runtimeHook?: (runtime: CliRuntime) => void): Promise<number> {
-  const runtime = new CliRuntime(globalsFrom(argv), io);
+export async function runCli(argv: readonly string[], io: CliIo = processIo(), runtimeHook?: (runtime: CliRuntime) => void, diskWorkerScript?: string): Promise<number> {
+  const runtime = new CliRuntime(globalsFrom(argv), io, diskWorkerScript);
   runtimeHook?.(runtime);
   let captured = '';
   const state: { outcome: CommandOutcome | null } = { outcome: null };

@@ -51,6 +51,8 @@ export class CliRuntime {
   constructor(
     readonly globals: GlobalOptions,
     readonly io: CliIo,
+    /** The built disk worker, when this CLI runs from dist/ (wipe passes then run there); inline otherwise. */
+    readonly diskWorkerScript?: string,
   ) {}
 
   get signal(): AbortSignal {

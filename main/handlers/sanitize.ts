@@ -25,6 +25,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
           verify: request.verify,
           signal: context.signal,
           formatter: services.targetFormatter,
+          passEngine: services.passEngine,
           onProgress: (progress) => {
             services.events.emit('sanitize.progress', { jobId: context.jobId, ...progress });
             totals.set(progress.target, { done: progress.bytesDone, total: progress.bytesTotal });

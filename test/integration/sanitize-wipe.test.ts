@@ -6,12 +6,15 @@
  * says. After every wipe the fresh volume passes `fsck.fat -n` and mtools reads its label.
  * Verification catches a byte that does not read back; transient errors are retried and
  * counted; cancelling leaves a drive that is reported as not sanitized; in a batch, one drive
- * that changed or was pulled out never stops the others.
+ * that changed or was pulled out never stops the others. The same wipes run in the disk worker
+ * (the built dist/main/disk-worker.cjs, as the app, the preview and the CLI run them).
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { alignedBuffers, BlockTarget, PARTITION_START_LBA, classifyIoError, formatTarget, withVolume } from '../../main/core/disk';
+import { offThreadPassEngine } from '../../main/core/offthread';
 import {
   CHUNK_BYTES,
   PassPattern,
@@ -45,6 +48,9 @@ afterEach(() => {
   vi.restoreAllMocks();
   while (made.length > 0) rmSync(made.pop() ?? '', { force: true });
 });
+
+/** Pass sessions in the built disk worker (npm test builds first). */
+const workerEngine = offThreadPassEngine(path.resolve('dist/main/disk-worker.cjs'));
 
 const MARKER = Buffer.from('PANORAMA-SECRET-MARKER:7f3a9c', 'latin1');
 
@@ -456,6 +462,80 @@ describe('errors and cancellation', () => {
   });
 });
 
+describe('passes in the disk worker', () => {
+  it('random-zero, verify all: no secret left, Clear, formatted, every byte counted, progress ≤ 4 Hz', { timeout: 90_000 }, async () => {
+    const file = image('worker-random-zero.img');
+    const planted = await plantSecrets(file);
+    expect(planted.total).toBeGreaterThan(90);
+    const events: { at: number; progress: WipeProgress }[] = [];
+    const result = await wipeImage(file, { method: 'random-zero', verify: 'all', label: 'WORKER', passEngine: workerEngine, onProgress: (progress) => events.push({ at: performance.now(), progress }) });
+    expect(result).toMatchObject({ outcome: 'sanitized', nistLevel: 'Clear', verification: 'passed', formatted: true, bytesWritten: 2 * GiB, bytesVerified: 2 * GiB, errors: { retried: 0, failed: 0, messages: [] } });
+    expect(result.passes.map((pass) => [pass.pattern, pass.bytes, pass.verified])).toEqual([
+      ['random', GiB, true],
+      ['zero', GiB, true],
+    ]);
+    expect(scanMarkers(file)).toEqual([]);
+    expect(grepCount(file)).toBe(0);
+    expectFreshVolume(file, GiB, 'WORKER');
+    // Bytes done as the worker reports them: rising within each phase, ending at the whole job.
+    const done = events.map((event) => event.progress.bytesDone);
+    expect(done.every((value, index) => index === 0 || value >= (done[index - 1] ?? 0))).toBe(true);
+    expect(events.at(-1)?.progress).toMatchObject({ phase: 'format', bytesDone: 4 * GiB, bytesTotal: 4 * GiB });
+    expect(new Set(events.map((event) => event.progress.phase)).size).toBe(5);
+    expectAtMostFourPerSecond(events.slice(0, -1).map((event) => event.at));
+  });
+
+  it('a session reads back what it wrote, finds a byte changed behind it, and its key dies with it', async () => {
+    const file = image('worker-flip.img', 128 * MiB);
+    const target = await BlockTarget.open(file, { access: 'write' });
+    try {
+      const random = workerEngine(target, 'random');
+      const counted: number[] = [];
+      try {
+        expect(await random.write({ onBytes: (bytes) => counted.push(bytes) })).toMatchObject({ bytes: 128 * MiB });
+        expect(counted.at(-1)).toBe(128 * MiB);
+        expect(await random.verify()).toEqual({ bytes: 128 * MiB, mismatchAt: null });
+        flipByte(file, 77_777_777);
+        expect(await random.verify()).toEqual({ bytes: 77_777_777, mismatchAt: 77_777_777 });
+      } finally {
+        await random.close();
+      }
+      // Another session has another key: the stream just written cannot be produced again.
+      const other = workerEngine(target, 'random');
+      try {
+        expect((await other.verify()).mismatchAt).toBeLessThan(16);
+      } finally {
+        await other.close();
+      }
+      // A zero session checks zeros only where asked: the spans' first byte that is not zero.
+      const zeros = workerEngine(target, 'zero');
+      try {
+        await zeros.write({ spans: [{ start: 0, length: MiB }] });
+        const beyond = await zeros.verify({ spans: [{ start: 0, length: 2 * MiB }] });
+        expect(beyond.mismatchAt).toBeGreaterThanOrEqual(MiB);
+        expect(beyond.mismatchAt).toBeLessThan(MiB + 16);
+        expect(await zeros.verify({ spans: [{ start: 0, length: MiB }] })).toEqual({ bytes: MiB, mismatchAt: null });
+      } finally {
+        await zeros.close();
+      }
+    } finally {
+      target.close();
+    }
+  });
+
+  it('cancelled in the worker: outcome cancelled, bytes counted exactly, the drive not claimed', async () => {
+    const file = image('worker-cancel.img');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const result = await wipeImage(file, { method: 'random', verify: 'last', signal: controller.signal, passEngine: workerEngine });
+    expect(result).toMatchObject({ outcome: 'cancelled', nistLevel: 'none', formatted: false, verification: 'not-run', error: { code: 'CANCELLED' } });
+    expect(result.error?.message).toContain('NOT sanitized');
+    expect(result.bytesWritten).toBeLessThan(GiB);
+    expect(result.bytesWritten % CHUNK_BYTES).toBe(0);
+    expect(result.passes[0]?.bytes).toBe(result.bytesWritten);
+  });
+});
+
 describe('sanitizeDrives', () => {
   it('wipes drives in parallel; a drive changed since it was chosen is refused and the others are sanitized', { timeout: 90_000 }, async () => {
     const files = [image('batch-0.img'), image('batch-1.img'), image('batch-2.img')];
@@ -574,7 +654,10 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
     }
   });
 
-  it('a drive pulled out mid-wipe fails with DRIVE_UNPLUGGED; the two others are sanitized', { timeout: 90_000 }, async () => {
+  it.each([
+    ['on this thread', undefined],
+    ['in the disk worker', workerEngine],
+  ] as const)('a drive pulled out mid-wipe (%s) fails with DRIVE_UNPLUGGED; the two others are sanitized', { timeout: 90_000 }, async (_where, passEngine) => {
     const files = [image('pull-0.img'), image('pull-1.img'), image('pull-2.img')];
     const devices = files.map((file) => loop(file));
     const chosen = await Promise.all(devices.map((device) => chooseDrive(device)));
@@ -583,6 +666,7 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
     const results = await sanitizeDrives(chosen, {
       method: 'zero',
       verify: 'off',
+      ...(passEngine === undefined ? {} : { passEngine }),
       onProgress: (progress) => {
         if (pulled || progress.target !== victim.device || progress.bytesDone === 0) return;
         pulled = true;

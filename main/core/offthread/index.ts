@@ -7,15 +7,11 @@
 import { Worker } from 'node:worker_threads';
 import { writeArchive, type ArchiveWriter, type WriteArchiveReport, type WritePhase } from '../archive';
 import { formatTarget, type FormatResult, type TargetFormatter } from '../disk';
-import { cancelled, failed, refused, type PanoramaUsbError } from '../errors';
-import type { FromWorker, ToWorker } from './protocol';
+import { failed } from '../errors';
+import { errorFromWorker, type FromWorker, type ToWorker } from './protocol';
 
 export type { ArchiveWriter, TargetFormatter };
-
-function fromInfo(error: Extract<FromWorker, { type: 'error' }>['error']): PanoramaUsbError {
-  const make = error.outcome === 'refused' ? refused : error.outcome === 'cancelled' ? cancelled : failed;
-  return make(error.code, error.message, error.nextStep);
-}
+export { offThreadPassEngine } from './pass-engine';
 
 /**
  * One request in a fresh worker: resolves with what `pick` takes from the worker's answer,
@@ -39,7 +35,7 @@ function runInWorker<T>(workerScript: string, request: ToWorker, transfer: Array
         return;
       }
       if (message.type === 'error') {
-        finish(() => reject(fromInfo(message.error)));
+        finish(() => reject(errorFromWorker(message.error)));
         return;
       }
       const value = pick(message);

@@ -1,7 +1,8 @@
 /** Messages between the main thread and the disk worker: plain data only (structured clone). */
-import type { ErrorInfo, ErrorOutcome } from '../errors';
+import { cancelled, failed, refused, type ErrorInfo, type ErrorOutcome, type PanoramaUsbError } from '../errors';
 import type { WriteArchiveReport, WritePhase } from '../archive';
 import type { FormatResult, TargetHandle } from '../disk';
+import type { PassPatternKind, Span, WipeErrorCounts } from '../sanitize/wipe';
 import type { ChosenDrive } from '../target';
 
 export interface WriteRequest {
@@ -21,10 +22,43 @@ export interface FormatRequest {
   label: string;
 }
 
-export type ToWorker = WriteRequest | FormatRequest | { type: 'cancel' };
+/**
+ * Starts a pass session (see sanitize/wipe/engine) in this worker over a target the main thread
+ * holds open. The pattern — a random pass's key — is made here and never leaves the worker.
+ */
+export interface PassOpenRequest {
+  type: 'pass-open';
+  target: TargetHandle;
+  kind: PassPatternKind;
+}
+
+/** One operation of the open session; `cancel` stops it. */
+export interface PassRunRequest {
+  type: 'pass-write' | 'pass-verify';
+  spans?: Span[];
+  chunkBytes?: number;
+}
+
+export type ToWorker = WriteRequest | FormatRequest | PassOpenRequest | PassRunRequest | { type: 'pass-close' } | { type: 'cancel' };
+
+export type WorkerErrorInfo = ErrorInfo & { outcome: ErrorOutcome };
+
+/** What a pass operation sends back: bytes done as it goes (a few times a second), then its end. */
+export type FromPassOperation =
+  | { type: 'pass-bytes'; bytes: number }
+  | { type: 'pass-written'; bytes: number; seconds: number; errors: WipeErrorCounts }
+  | { type: 'pass-verified'; bytes: number; mismatchAt: number | null; errors: WipeErrorCounts }
+  | { type: 'pass-failed'; bytes: number; errors: WipeErrorCounts; error: WorkerErrorInfo };
 
 export type FromWorker =
   | { type: 'phase'; phase: WritePhase }
   | { type: 'done'; report: WriteArchiveReport }
   | { type: 'formatted'; result: FormatResult }
-  | { type: 'error'; error: ErrorInfo & { outcome: ErrorOutcome } };
+  | { type: 'error'; error: WorkerErrorInfo }
+  | FromPassOperation;
+
+/** The typed error a worker reported, rebuilt on this side (code, message, next step and outcome). */
+export function errorFromWorker(error: WorkerErrorInfo): PanoramaUsbError {
+  const make = error.outcome === 'refused' ? refused : error.outcome === 'cancelled' ? cancelled : failed;
+  return make(error.code, error.message, error.nextStep);
+}

@@ -3,15 +3,18 @@
  * volume blocks the thread that runs them for as long as the drive takes (about a second for
  * a slow USB stick). In the desktop app that thread must not be the Electron main thread, which
  * also answers the window: the write runs here, in a worker thread, and reports its phases.
+ * Wipe passes run here too (pass-host): their keystream is made and collected in this small heap,
+ * and their CPU time is not the main thread's.
  */
 import { parentPort } from 'node:worker_threads';
 import { writeArchive } from '../archive';
 import { BlockTarget, formatTarget } from '../disk';
 import { toPanoramaUsbError } from '../errors';
-import type { FromWorker, ToWorker } from './protocol';
+import { PassHost } from './pass-host';
+import type { FormatRequest, FromWorker, ToWorker, WriteRequest } from './protocol';
 
+if (parentPort === null) throw new Error('the disk worker must run in a worker thread');
 const port = parentPort;
-if (port === null) throw new Error('the disk worker must run in a worker thread');
 const controller = new AbortController();
 const send = (message: FromWorker): void => port.postMessage(message);
 
@@ -20,22 +23,10 @@ const fail = (error: unknown): void => {
   send({ type: 'error', error: { ...typed.toInfo(), outcome: typed.outcome } });
 };
 
-port.on('message', (message: ToWorker) => {
-  if (message.type === 'cancel') {
-    controller.abort();
-    return;
-  }
-  if (message.type === 'format') {
-    // The main thread opened the drive (exclusively) and waits; the descriptor stays its own.
-    const target = BlockTarget.adopt(message.target);
-    formatTarget(target, { label: message.label })
-      .then((result) => send({ type: 'formatted', result }), fail)
-      .finally(() => {
-        target.close();
-        port.close();
-      });
-    return;
-  }
+/** A pass session, when this worker was started for one (see pass-host). */
+let passes: PassHost | null = null;
+
+function writeArchiveHere(message: WriteRequest): void {
   const bytes = Buffer.from(message.bytes);
   writeArchive({ bytes, fileName: message.fileName }, message.chosen, {
     format: message.format,
@@ -52,4 +43,42 @@ port.on('message', (message: ToWorker) => {
       bytes.fill(0);
       port.close();
     });
+}
+
+function formatHere(message: FormatRequest): void {
+  // The main thread opened the drive (exclusively) and waits; the descriptor stays its own.
+  const target = BlockTarget.adopt(message.target);
+  formatTarget(target, { label: message.label })
+    .then((result) => send({ type: 'formatted', result }), fail)
+    .finally(() => {
+      target.close();
+      port.close();
+    });
+}
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'cancel':
+      controller.abort();
+      passes?.cancel();
+      return;
+    case 'format':
+      formatHere(message);
+      return;
+    case 'write-archive':
+      writeArchiveHere(message);
+      return;
+    case 'pass-open':
+      passes = new PassHost(message, send);
+      return;
+    case 'pass-write':
+    case 'pass-verify':
+      if (passes === null) throw new Error('no pass session is open in this worker');
+      void passes.run(message);
+      return;
+    case 'pass-close':
+      // The main thread holds the descriptor: it only learns the session is over when this worker exits.
+      void (passes?.close() ?? Promise.resolve()).finally(() => port.close());
+      return;
+  }
 });

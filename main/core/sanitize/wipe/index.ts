@@ -5,10 +5,12 @@
  * "Clear" — never "Purge": a flash drive's controller keeps spare and remapped blocks that no
  * overwrite through the USB interface can reach.
  */
-export type { PassRecord, SanitizeOptions, VerifyMode, WipeErrorCounts, WipeMethod, WipeOptions, WipeProgress, WipeResult } from './types';
+export type { PassPatternKind, PassRecord, SanitizeOptions, VerifyMode, WipeErrorCounts, WipeMethod, WipeOptions, WipeProgress, WipeResult } from './types';
 export { VERIFY_MODES, WIPE_METHODS } from './types';
 export { wipeTarget } from './wipe';
+export { inlinePassEngine, type PassEngine, type PassSession, type VerifyOutcome } from './engine';
 export { sanitizeDrives } from './sanitize-drives';
+export { newErrorCounts, noteError } from './retry';
 export { DEFAULT_READ_BYTES_PER_SECOND, DEFAULT_WRITE_BYTES_PER_SECOND, estimateSeconds } from './estimate';
 // Lower level, for tests and benchmarks: one pass, one verification, the comparison, quick's regions.
 export { CHUNK_BYTES, FLUSH_EVERY_BYTES, verifyPass, WRITE_DEPTH, writePass, type PassIoOptions, type Span } from './pass';

@@ -3,6 +3,7 @@
  * the result a certificate or the CLI's --json output is built from.
  */
 import type { TargetFormatter } from '../../disk';
+import type { PassEngine } from './engine';
 
 /**
  * - quick: destroys the partition tables and the old filesystems' metadata, then formats. Old
@@ -99,6 +100,8 @@ export interface WipeOptions {
   label?: string;
   /** Who writes the fresh volume: this thread by default, the disk worker in the app (core/offthread). */
   formatter?: TargetFormatter;
+  /** Who makes, writes and reads back each pass: this thread by default, the disk worker in the app, preview and CLI. */
+  passEngine?: PassEngine;
 }
 
 export interface SanitizeOptions extends WipeOptions {

@@ -8,8 +8,8 @@ import { DEFAULT_LABEL, MIN_FORMAT_BYTES, formatTarget, normalizeLabel, type Blo
 import { failed, refused, toPanoramaUsbError, type PanoramaUsbError } from '../../errors';
 import { ProgressReporter } from '../../jobs';
 import { verifiedPasses } from './estimate';
-import { CHUNK_BYTES, verifyPass, writePass, type PassIoOptions, type Span } from './pass';
-import { PassPattern } from './pattern';
+import { inlinePassEngine, type PassSession } from './engine';
+import type { PassIoOptions, Span } from './pass';
 import { quickEraseRegions } from './quick';
 import { newErrorCounts, noteError, throwIfCancelled } from './retry';
 import { VERIFY_MODES, WIPE_METHODS, type PassPatternKind, type PassRecord, type VerifyMode, type WipeMethod, type WipeOptions, type WipeResult } from './types';
@@ -81,6 +81,7 @@ function mismatch(targetPath: string, offset: number, phase: string): PanoramaUs
 export async function wipeTarget(target: BlockTarget, options: WipeOptions): Promise<WipeResult> {
   assertWipeOptions(options);
   const { method, verify, signal } = options;
+  const engine = options.passEngine ?? inlinePassEngine;
   const started = new Date();
   const errors = newErrorCounts();
   const passes: PassRecord[] = [];
@@ -122,13 +123,13 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
     };
   };
 
-  const overwrite = async (pass: number, pattern: PassPattern, phase: string, spans?: readonly Span[]): Promise<PassRecord> => {
+  const overwrite = async (pass: number, session: PassSession, phase: string, spans?: readonly Span[]): Promise<PassRecord> => {
     currentPass = pass;
-    const record: PassRecord = { pass, pattern: spans === undefined ? pattern.kind : 'quick', bytes: 0, startedAt: new Date().toISOString(), endedAt: '', bytesPerSecond: 0, verified: null };
+    const record: PassRecord = { pass, pattern: spans === undefined ? session.kind : 'quick', bytes: 0, startedAt: new Date().toISOString(), endedAt: '', bytesPerSecond: 0, verified: null };
     passes.push(record);
     const startedAt = performance.now();
     try {
-      await writePass(target, pattern, io(phase, spans, (bytes) => (record.bytes = bytes)));
+      await session.write(io(phase, spans, (bytes) => (record.bytes = bytes)));
     } finally {
       // Also when the pass stopped early: the record says how far it got.
       const seconds = (performance.now() - startedAt) / 1000;
@@ -141,11 +142,11 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
     return record;
   };
 
-  const readBack = async (record: PassRecord, pattern: PassPattern, phase: string, spans?: readonly Span[]): Promise<void> => {
+  const readBack = async (record: PassRecord, session: PassSession, phase: string, spans?: readonly Span[]): Promise<void> => {
     throwIfCancelled(signal, target.path);
     let verified = 0;
     try {
-      const result = await verifyPass(target, pattern, io(phase, spans, (bytes) => (verified = bytes)));
+      const result = await session.verify(io(phase, spans, (bytes) => (verified = bytes)));
       verified = result.bytes;
       record.verified = result.mismatchAt === null;
       if (result.mismatchAt !== null) {
@@ -172,19 +173,23 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
       const regions = quickEraseRegions(target);
       const regionBytes = regions.reduce((sum, region) => sum + region.length, 0);
       jobTotal = regionBytes * (1 + verifications);
-      const zeros = PassPattern.create('zero', CHUNK_BYTES);
-      const record = await overwrite(1, zeros, 'quick', regions);
-      if (verifications > 0) await readBack(record, zeros, 'verify 1/1: quick', regions);
+      const zeros = engine(target, 'zero');
+      try {
+        const record = await overwrite(1, zeros, 'quick', regions);
+        if (verifications > 0) await readBack(record, zeros, 'verify 1/1: quick', regions);
+      } finally {
+        await zeros.close();
+      }
     } else {
       jobTotal = target.size * (plan.length + verifications);
       for (const [index, kind] of plan.entries()) {
         const pass = index + 1;
-        const pattern = PassPattern.create(kind, CHUNK_BYTES);
+        const session = engine(target, kind);
         try {
-          const record = await overwrite(pass, pattern, `pass ${pass}/${plan.length}: ${kind}`);
-          if (verify === 'all' || (verify === 'last' && pass === plan.length)) await readBack(record, pattern, `verify ${pass}/${plan.length}: ${kind}`);
+          const record = await overwrite(pass, session, `pass ${pass}/${plan.length}: ${kind}`);
+          if (verify === 'all' || (verify === 'last' && pass === plan.length)) await readBack(record, session, `verify ${pass}/${plan.length}: ${kind}`);
         } finally {
-          pattern.dispose();
+          await session.close();
         }
       }
     }

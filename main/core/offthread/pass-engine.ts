@@ -1,0 +1,113 @@
+/**
+ * Pass sessions in the disk worker (the main thread's side): one worker per session, started
+ * from the built worker script, holding the pattern while the wipe writes it and reads it back.
+ * Bytes done arrive a few times a second and once more at the end, so the caller's counts are
+ * exact when an operation ends, failed or not; retries the worker counted are added to the
+ * caller's counts; a cancel goes to the worker, whose pass stops between chunks.
+ */
+import { Worker } from 'node:worker_threads';
+import type { BlockTarget } from '../disk';
+import { failed, type PanoramaUsbError } from '../errors';
+import { noteError, type PassEngine, type PassIoOptions, type PassPatternKind, type PassSession, type VerifyOutcome, type WipeErrorCounts } from '../sanitize/wipe';
+import { errorFromWorker, type FromPassOperation, type FromWorker, type PassRunRequest, type ToWorker } from './protocol';
+
+type Ending = Exclude<FromPassOperation, { type: 'pass-bytes' }>;
+
+function isPassMessage(message: FromWorker): message is FromPassOperation {
+  return message.type.startsWith('pass-');
+}
+
+function addErrors(into: WipeErrorCounts | undefined, from: WipeErrorCounts): void {
+  if (into === undefined) return;
+  into.retried += from.retried;
+  into.failed += from.failed;
+  for (const message of from.messages) noteError(into, message);
+}
+
+class WorkerPassSession implements PassSession {
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+  /** The operation waiting for the worker, if any: one at a time. */
+  private current: { onMessage: (message: FromPassOperation) => void; onLost: (error: PanoramaUsbError) => void } | null = null;
+  private lost: PanoramaUsbError | null = null;
+
+  constructor(
+    workerScript: string,
+    target: BlockTarget,
+    readonly kind: PassPatternKind,
+  ) {
+    this.worker = new Worker(workerScript);
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.on('message', (message: FromWorker) => {
+      if (isPassMessage(message)) this.current?.onMessage(message);
+    });
+    this.worker.on('error', (error) => this.lose(failed('DISK_WORKER_FAILED', `The disk worker stopped: ${error.message}.`, 'Try again; if it persists, report the problem.', error)));
+    this.worker.on('exit', (code) => this.lose(failed('DISK_WORKER_FAILED', `The disk worker exited (code ${code}) during a pass.`, 'Try again; if it persists, report the problem.')));
+    this.worker.postMessage({ type: 'pass-open', target: target.handle, kind } satisfies ToWorker);
+  }
+
+  private lose(error: PanoramaUsbError): void {
+    this.lost ??= error;
+    this.current?.onLost(error);
+  }
+
+  private run(type: PassRunRequest['type'], options: PassIoOptions): Promise<Ending> {
+    if (this.current !== null) return Promise.reject(new Error('a pass operation is already running in this session'));
+    if (this.lost !== null) return Promise.reject(this.lost);
+    const { signal, onBytes } = options;
+    return new Promise<Ending>((resolve, reject) => {
+      let reported = 0;
+      const report = (bytes: number): void => {
+        if (bytes === reported) return;
+        reported = bytes;
+        onBytes?.(bytes);
+      };
+      const onAbort = (): void => this.worker.postMessage({ type: 'cancel' } satisfies ToWorker);
+      const end = (): void => {
+        this.current = null;
+        signal?.removeEventListener('abort', onAbort);
+      };
+      this.current = {
+        onMessage: (message) => {
+          report(message.bytes);
+          if (message.type === 'pass-bytes') return;
+          end();
+          addErrors(options.errors, message.errors);
+          if (message.type === 'pass-failed') reject(errorFromWorker(message.error));
+          else resolve(message);
+        },
+        onLost: (error) => {
+          end();
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const request: PassRunRequest = { type, ...(options.spans === undefined ? {} : { spans: [...options.spans] }), ...(options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes }) };
+      this.worker.postMessage(request satisfies ToWorker);
+      if (signal?.aborted === true) onAbort();
+    });
+  }
+
+  async write(options: PassIoOptions = {}): Promise<{ bytes: number; seconds: number }> {
+    const ending = await this.run('pass-write', options);
+    if (ending.type !== 'pass-written') throw new Error(`the disk worker answered a write with ${ending.type}`);
+    return { bytes: ending.bytes, seconds: ending.seconds };
+  }
+
+  async verify(options: PassIoOptions = {}): Promise<VerifyOutcome> {
+    const ending = await this.run('pass-verify', options);
+    if (ending.type !== 'pass-verified') throw new Error(`the disk worker answered a verification with ${ending.type}`);
+    return { bytes: ending.bytes, mismatchAt: ending.mismatchAt };
+  }
+
+  /** Resolves once the worker has zeroed the key and exited: only then may the caller close the target. */
+  async close(): Promise<void> {
+    if (this.lost === null) this.worker.postMessage({ type: 'pass-close' } satisfies ToWorker);
+    await this.exited;
+  }
+}
+
+/** A pass engine whose sessions each run in a fresh worker thread started from `workerScript` (a built .cjs). */
+export function offThreadPassEngine(workerScript: string): PassEngine {
+  return (target, kind) => new WorkerPassSession(workerScript, target, kind);
+}

@@ -1,0 +1,45 @@
+/**
+ * Where a pass's bytes are made and moved. A wipe asks its engine for one session per pattern:
+ * the session owns the pattern (a random pass's key is born and dies inside it), writes it,
+ * reads it back, and forgets it on close. The inline engine does this on the calling thread;
+ * the desktop app, the preview and the CLI use the disk worker's (core/offthread), because the
+ * keystream's garbage is cheap to collect only in a small heap: on a thread that also holds the
+ * app (or the CLI's AWS SDK), every ~40 MB of keystream buffers could set off a full mark-compact
+ * of that heap — measured: 1.3–1.6 s of CPU per GiB of random pass there, 0.5 s in a worker.
+ */
+import type { BlockTarget } from '../../disk';
+import { CHUNK_BYTES, verifyPass, writePass, type PassIoOptions } from './pass';
+import { PassPattern } from './pattern';
+import type { PassPatternKind } from './types';
+
+/** How a pass's verification turned out; `mismatchAt` is the target's first byte that differs. */
+export interface VerifyOutcome {
+  bytes: number;
+  mismatchAt: number | null;
+}
+
+export interface PassSession {
+  readonly kind: PassPatternKind;
+  /** Writes the pattern over the spans (the whole target by default) and makes it durable. */
+  write(options?: PassIoOptions): Promise<{ bytes: number; seconds: number }>;
+  /** Reads the spans back and compares them with the pattern; stops at the first difference. */
+  verify(options?: PassIoOptions): Promise<VerifyOutcome>;
+  /** Forgets the pattern (a random pass's key can no longer be regenerated) and frees the session. */
+  close(): Promise<void>;
+}
+
+/** Opens a session for one pattern over a target the caller holds open (and closes after the session). */
+export type PassEngine = (target: BlockTarget, kind: PassPatternKind) => PassSession;
+
+export const inlinePassEngine: PassEngine = (target, kind) => {
+  const pattern = PassPattern.create(kind, CHUNK_BYTES);
+  return {
+    kind,
+    write: (options) => writePass(target, pattern, options),
+    verify: (options) => verifyPass(target, pattern, options),
+    close: () => {
+      pattern.dispose();
+      return Promise.resolve();
+    },
+  };
+};
