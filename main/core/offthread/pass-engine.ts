@@ -13,8 +13,8 @@ import { errorFromWorker, type FromPassOperation, type FromWorker, type PassRunR
 
 type Ending = Exclude<FromPassOperation, { type: 'pass-bytes' }>;
 
-function isPassMessage(message: FromWorker): message is FromPassOperation {
-  return message.type.startsWith('pass-');
+function isPassOperationMessage(message: FromWorker): message is FromPassOperation {
+  return message.type.startsWith('pass-') && message.type !== 'pass-ready';
 }
 
 function addErrors(into: WipeErrorCounts | undefined, from: WipeErrorCounts): void {
@@ -30,6 +30,7 @@ class WorkerPassSession implements PassSession {
   /** The operation waiting for the worker, if any: one at a time. */
   private current: { onMessage: (message: FromPassOperation) => void; onLost: (error: PanoramaUsbError) => void } | null = null;
   private lost: PanoramaUsbError | null = null;
+  private readonly opened: Promise<void>;
 
   constructor(
     workerScript: string,
@@ -39,8 +40,17 @@ class WorkerPassSession implements PassSession {
     this.worker = new Worker(workerScript);
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (message: FromWorker) => {
-      if (isPassMessage(message)) this.current?.onMessage(message);
+      if (isPassOperationMessage(message)) this.current?.onMessage(message);
     });
+    this.opened = new Promise<void>((resolve, reject) => {
+      this.worker.on('message', (message: FromWorker) => {
+        if (message.type === 'pass-ready') resolve();
+      });
+      // After 'pass-ready' this changes nothing; before it, the session never opened ('error' comes first, if any).
+      this.worker.once('exit', (code) => reject(this.lost ?? failed('DISK_WORKER_FAILED', `The disk worker exited (code ${code}) before the pass could start.`, 'Try again; if it persists, report the problem.')));
+    });
+    // Nobody has to ask for ready(): a session that never opened must not be an unhandled rejection.
+    this.opened.catch(() => undefined);
     this.worker.on('error', (error) => this.lose(failed('DISK_WORKER_FAILED', `The disk worker stopped: ${error.message}.`, 'Try again; if it persists, report the problem.', error)));
     this.worker.on('exit', (code) => this.lose(failed('DISK_WORKER_FAILED', `The disk worker exited (code ${code}) during a pass.`, 'Try again; if it persists, report the problem.')));
     this.worker.postMessage({ type: 'pass-open', target: target.handle, kind } satisfies ToWorker);
@@ -49,6 +59,10 @@ class WorkerPassSession implements PassSession {
   private lose(error: PanoramaUsbError): void {
     this.lost ??= error;
     this.current?.onLost(error);
+  }
+
+  ready(): Promise<void> {
+    return this.opened;
   }
 
   private run(type: PassRunRequest['type'], options: PassIoOptions): Promise<Ending> {

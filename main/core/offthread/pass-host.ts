@@ -5,7 +5,11 @@
  */
 import { BlockTarget } from '../disk';
 import { toPanoramaUsbError } from '../errors';
-import { inlinePassEngine, newErrorCounts, type PassIoOptions, type PassSession } from '../sanitize/wipe';
+// The modules themselves, not sanitize/wipe's index: that one also brings the drive list (a native
+// addon) and zod, which a pass never uses and every pass would wait ~0.1 s to load.
+import { inlinePassEngine, type PassSession } from '../sanitize/wipe/engine';
+import type { PassIoOptions } from '../sanitize/wipe/pass';
+import { newErrorCounts } from '../sanitize/wipe/retry';
 import type { FromPassOperation, PassOpenRequest, PassRunRequest } from './protocol';
 
 /** Bytes-done messages at most this often: the main thread's progress reporter sends ≤ 4 a second anyway. */

@@ -55,6 +55,8 @@ export type FromWorker =
   | { type: 'done'; report: WriteArchiveReport }
   | { type: 'formatted'; result: FormatResult }
   | { type: 'error'; error: WorkerErrorInfo }
+  /** The pass session is open: pattern made, target adopted. */
+  | { type: 'pass-ready' }
   | FromPassOperation;
 
 /** The typed error a worker reported, rebuilt on this side (code, message, next step and outcome). */

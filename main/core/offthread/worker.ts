@@ -7,7 +7,6 @@
  * and their CPU time is not the main thread's.
  */
 import { parentPort } from 'node:worker_threads';
-import { writeArchive } from '../archive';
 import { BlockTarget, formatTarget } from '../disk';
 import { toPanoramaUsbError } from '../errors';
 import { PassHost } from './pass-host';
@@ -28,12 +27,15 @@ let passes: PassHost | null = null;
 
 function writeArchiveHere(message: WriteRequest): void {
   const bytes = Buffer.from(message.bytes);
-  writeArchive({ bytes, fileName: message.fileName }, message.chosen, {
-    format: message.format,
-    signal: controller.signal,
-    ...(message.label === undefined ? {} : { label: message.label }),
-    onPhase: (phase) => send({ type: 'phase', phase }),
-  })
+  // Loaded on demand: the archive code brings zod and the drive list, which pass sessions (a worker
+  // per pass) would otherwise load for nothing at every start.
+  import('../archive')
+    .then(({ writeArchive }) => writeArchive({ bytes, fileName: message.fileName }, message.chosen, {
+      format: message.format,
+      signal: controller.signal,
+      ...(message.label === undefined ? {} : { label: message.label }),
+      onPhase: (phase) => send({ type: 'phase', phase }),
+    }))
     .then(
       (report) => send({ type: 'done', report }),
       fail,
@@ -70,6 +72,7 @@ port.on('message', (message: ToWorker) => {
       return;
     case 'pass-open':
       passes = new PassHost(message, send);
+      send({ type: 'pass-ready' });
       return;
     case 'pass-write':
     case 'pass-verify':

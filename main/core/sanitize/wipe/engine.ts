@@ -20,6 +20,8 @@ export interface VerifyOutcome {
 
 export interface PassSession {
   readonly kind: PassPatternKind;
+  /** Resolves once the session can start work (a worker has started); rejects if it cannot. */
+  ready(): Promise<void>;
   /** Writes the pattern over the spans (the whole target by default) and makes it durable. */
   write(options?: PassIoOptions): Promise<{ bytes: number; seconds: number }>;
   /** Reads the spans back and compares them with the pattern; stops at the first difference. */
@@ -35,6 +37,7 @@ export const inlinePassEngine: PassEngine = (target, kind) => {
   const pattern = PassPattern.create(kind, CHUNK_BYTES);
   return {
     kind,
+    ready: () => Promise.resolve(),
     write: (options) => writePass(target, pattern, options),
     verify: (options) => verifyPass(target, pattern, options),
     close: () => {
