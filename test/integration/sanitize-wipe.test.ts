@@ -492,6 +492,7 @@ describe('passes in the disk worker', () => {
       const random = workerEngine(target, 'random');
       const counted: number[] = [];
       try {
+        await random.ready();
         expect(await random.write({ onBytes: (bytes) => counted.push(bytes) })).toMatchObject({ bytes: 128 * MiB });
         expect(counted.at(-1)).toBe(128 * MiB);
         expect(await random.verify()).toEqual({ bytes: 128 * MiB, mismatchAt: null });
@@ -521,6 +522,44 @@ describe('passes in the disk worker', () => {
     } finally {
       target.close();
     }
+  });
+
+  it('a verification that blocks the worker between yields still stops when cancelled', { timeout: 60_000 }, async () => {
+    const file = image('worker-cancel-verify.img');
+    const target = await BlockTarget.open(file, { access: 'write' });
+    const session = workerEngine(target, 'zero');
+    try {
+      await session.write();
+      const controller = new AbortController();
+      let counted = 0;
+      setTimeout(() => controller.abort(), 100);
+      await expect(session.verify({ signal: controller.signal, onBytes: (bytes) => (counted = bytes) })).rejects.toMatchObject({ code: 'CANCELLED', outcome: 'cancelled' });
+      expect(counted).toBeLessThan(GiB);
+      expect(counted % CHUNK_BYTES).toBe(0);
+      // The session is still usable after a cancelled operation.
+      expect(await session.verify({ spans: [{ start: 0, length: 4 * MiB }] })).toEqual({ bytes: 4 * MiB, mismatchAt: null });
+    } finally {
+      await session.close();
+      target.close();
+    }
+  });
+
+  it('a worker that cannot start fails the wipe with DISK_WORKER_FAILED and writes nothing', async () => {
+    const file = image('worker-missing.img', 128 * MiB);
+    writeAt(file, 0, MARKER);
+    const broken = offThreadPassEngine(path.join(dir, 'no-such-worker.cjs'));
+    const target = await BlockTarget.open(file, { access: 'write' });
+    try {
+      const session = broken(target, 'zero');
+      await expect(session.ready()).rejects.toMatchObject({ code: 'DISK_WORKER_FAILED', outcome: 'failed' });
+      await expect(session.write()).rejects.toMatchObject({ code: 'DISK_WORKER_FAILED' });
+      await session.close();
+      const result = await wipeTarget(target, { method: 'random', verify: 'last', passEngine: broken });
+      expect(result).toMatchObject({ outcome: 'failed', nistLevel: 'none', formatted: false, bytesWritten: 0, error: { code: 'DISK_WORKER_FAILED' } });
+    } finally {
+      target.close();
+    }
+    expect(readAt(file, 0, MARKER.length).equals(MARKER)).toBe(true);
   });
 
   it('cancelled in the worker: outcome cancelled, bytes counted exactly, the drive not claimed', async () => {

@@ -54,7 +54,8 @@ export class PassHost {
         const written = await this.session.write(options);
         this.send({ type: 'pass-written', bytes: written.bytes, seconds: written.seconds, errors });
       } else {
-        const verified = await this.session.verify(options);
+        // This thread exists to block: reads through the page cache are made here (see PassIoOptions).
+        const verified = await this.session.verify({ ...options, blockingReads: true });
         this.send({ type: 'pass-verified', bytes: verified.bytes, mismatchAt: verified.mismatchAt, errors });
       }
     } catch (error) {

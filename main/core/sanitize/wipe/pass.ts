@@ -19,8 +19,9 @@
  * - Cancellation is checked between chunks; nothing is ever left in flight on return, because
  *   the caller closes the descriptor next.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { borrowAlignedBuffers, dropBufferCache, isDirectAligned, type BlockTarget } from '../../disk';
-import type { PassPattern } from './pattern';
+import type { PassPattern, PatternCursor } from './pattern';
 import { newErrorCounts, throwIfCancelled, withRetries } from './retry';
 import type { WipeErrorCounts } from './types';
 
@@ -47,6 +48,15 @@ export interface PassIoOptions {
   /** Where to write or read; the whole target by default. Spans are visited in order. */
   spans?: readonly Span[];
   chunkBytes?: number;
+  /**
+   * Verification only: reads through the page cache are made synchronously on this thread, in
+   * slices of at most BLOCKING_SLICE_MS between which its event loop runs (cancel, progress).
+   * For the disk worker, a thread that exists to block: each chunk is then compared on the core
+   * that just copied it in, instead of one the pool thread's copy must travel to. Measured on a
+   * 1 GiB image file: 2.5 GB/s, as fast as dd, against 2.2 GB/s with reads in the thread pool.
+   * Direct reads of block devices stay asynchronous: without readahead they need several in flight.
+   */
+  blockingReads?: boolean;
 }
 
 interface Chunk {
@@ -168,6 +178,30 @@ function planReads(target: BlockTarget, spans: readonly Span[], chunkBytes: numb
   return { reader: target, chunkBytes: bytes, buffers: [Buffer.allocUnsafeSlow(bytes), Buffer.allocUnsafeSlow(bytes)], own: false, release: () => undefined };
 }
 
+/** Longest stretch a blocking verification keeps its thread before letting the event loop run. */
+const BLOCKING_SLICE_MS = 50;
+
+/** The blocking form of verifyPass's loop (see PassIoOptions.blockingReads): one buffer, read then compare. */
+async function verifyBlocking(target: BlockTarget, plan: ReadPlan, spans: readonly Span[], cursor: PatternCursor, options: PassIoOptions, errors: WipeErrorCounts): Promise<{ bytes: number; mismatchAt: number | null }> {
+  const buffer = plan.buffers[0] ?? Buffer.allocUnsafeSlow(plan.chunkBytes);
+  let done = 0;
+  let sliceStarted = performance.now();
+  for (const { position, length } of chunksOf(spans, plan.chunkBytes)) {
+    throwIfCancelled(options.signal, target.path);
+    // A synchronous throw inside the operation is caught and retried like a rejection.
+    await withRetries(() => Promise.resolve(plan.reader.readSync(buffer, 0, length, position)), ioContext(target, options, errors, `reading at byte ${position}`));
+    const bad = cursor.check(buffer, length);
+    if (bad >= 0) return { bytes: done + bad, mismatchAt: position + bad };
+    done += length;
+    options.onBytes?.(done);
+    if (performance.now() - sliceStarted >= BLOCKING_SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStarted = performance.now();
+    }
+  }
+  return { bytes: done, mismatchAt: null };
+}
+
 /**
  * Reads the spans back and compares them with the pattern from its start; stops at the first
  * byte that differs. On a Linux block device the bytes come from the drive, not from what the
@@ -180,6 +214,13 @@ export async function verifyPass(target: BlockTarget, pattern: PassPattern, opti
   const cursor = pattern.cursor();
   if (target.kind === 'device') await dropBufferCache(target.path);
   const plan = planReads(target, spans, options.chunkBytes);
+  if (options.blockingReads === true && !plan.own) {
+    try {
+      return await verifyBlocking(target, plan, spans, cursor, options, errors);
+    } finally {
+      plan.release();
+    }
+  }
   const chunks = chunksOf(spans, plan.chunkBytes);
   const depth = plan.buffers.length;
   const readInto = (buffer: Buffer, chunk: Chunk): Promise<Error | null> =>
