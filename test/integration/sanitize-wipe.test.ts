@@ -481,7 +481,12 @@ describe('passes in the disk worker', () => {
     const done = events.map((event) => event.progress.bytesDone);
     expect(done.every((value, index) => index === 0 || value >= (done[index - 1] ?? 0))).toBe(true);
     expect(events.at(-1)?.progress).toMatchObject({ phase: 'format', bytesDone: 4 * GiB, bytesTotal: 4 * GiB });
-    expect(new Set(events.map((event) => event.progress.phase)).size).toBe(5);
+    // Phases in order; one shorter than the 250 ms between events (a verification at RAM speed) may show none.
+    const order = ['pass 1/2: random', 'verify 1/2: random', 'pass 2/2: zero', 'verify 2/2: zero', 'format'];
+    const seen = [...new Set(events.map((event) => event.progress.phase))].map((phase) => order.indexOf(phase));
+    expect(seen).not.toContain(-1);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen).toEqual(expect.arrayContaining([0, 2, 4]));
     expectAtMostFourPerSecond(events.slice(0, -1).map((event) => event.at));
   });
 
