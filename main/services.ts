@@ -12,8 +12,8 @@ import { assessDrive, listDrives, type DriveAssessment, type DriveKind } from '.
 import { refused } from './core/errors';
 import { JobRegistry } from './core/jobs';
 import { Journal } from './core/journal';
-import { inlineFormatter, inlineWriter, offThreadFormatter, offThreadPassEngine, offThreadWriter, type ArchiveWriter, type TargetFormatter } from './core/offthread';
-import { inlinePassEngine, type PassEngine } from './core/sanitize/wipe';
+import { inlineFormatter, inlineWriter, offThreadFormatter, offThreadWriter, passEngineFor, type ArchiveWriter, type TargetFormatter } from './core/offthread';
+import type { PassEngine } from './core/sanitize/wipe';
 import { createPanoramaClient } from './core/registration';
 import { TrainingWorld } from './core/training';
 
@@ -115,7 +115,7 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
     dialogs: options.dialogs ?? noDialogs,
     archiveWriter: options.diskWorkerScript === undefined ? inlineWriter : offThreadWriter(options.diskWorkerScript),
     targetFormatter,
-    passEngine: options.diskWorkerScript === undefined ? inlinePassEngine : offThreadPassEngine(options.diskWorkerScript),
+    passEngine: passEngineFor(options.diskWorkerScript),
     appInfo: () => getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, shell: options.shell, trainingMode: options.trainingMode, trainingModeLocked: options.trainingModeLocked }),
     inTraining,
     listDrives: async (all, requested) => {

@@ -6,7 +6,7 @@
  */
 import { describeDrive, formatSize } from '../../core/drives';
 import { cancelled, failed } from '../../core/errors';
-import { offThreadPassEngine } from '../../core/offthread';
+import { passEngineFor } from '../../core/offthread';
 import { buildCertificateRecord, writeCertificate } from '../../core/sanitize/certificate';
 import { sanitizeDrives, type VerifyMode, type WipeMethod, type WipeProgress, type WipeResult } from '../../core/sanitize/wipe';
 import { chooseDrive, type ChosenDrive } from '../../core/target';
@@ -46,8 +46,7 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
   const names = chosen.map((drive) => describeDrive(drive.assessment.drive)).join('; ');
   await runtime.confirm(`Erase (${METHOD_WORDS[method]}) and reformat ${chosen.length === 1 ? '' : `${chosen.length} drives: `}`, names, chosen.length > 1 ? { typed: String(chosen.length) } : {});
 
-  const passEngine = runtime.diskWorkerScript === undefined ? undefined : offThreadPassEngine(runtime.diskWorkerScript);
-  const results = await sanitizeDrives(chosen, { method, verify, signal: runtime.signal, onProgress: progressPrinter(runtime), ...(passEngine === undefined ? {} : { passEngine }) });
+  const results = await sanitizeDrives(chosen, { method, verify, signal: runtime.signal, onProgress: progressPrinter(runtime), passEngine: passEngineFor(runtime.diskWorkerScript) });
   const certificates = [];
   if (certificateDir !== undefined) {
     for (const [index, result] of results.entries()) {

@@ -11,7 +11,7 @@ import { failed } from '../errors';
 import { errorFromWorker, type FromWorker, type ToWorker } from './protocol';
 
 export type { ArchiveWriter, TargetFormatter };
-export { offThreadPassEngine } from './pass-engine';
+export { offThreadPassEngine, passEngineFor } from './pass-engine';
 
 /**
  * One request in a fresh worker: resolves with what `pick` takes from the worker's answer,

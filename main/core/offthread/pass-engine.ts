@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BlockTarget } from '../disk';
 import { failed, type PanoramaUsbError } from '../errors';
-import { noteError, type PassEngine, type PassIoOptions, type PassPatternKind, type PassSession, type VerifyOutcome, type WipeErrorCounts } from '../sanitize/wipe';
+import { inlinePassEngine, noteError, type PassEngine, type PassIoOptions, type PassPatternKind, type PassSession, type VerifyOutcome, type WipeErrorCounts } from '../sanitize/wipe';
 import { errorFromWorker, type FromPassOperation, type FromWorker, type PassRunRequest, type ToWorker } from './protocol';
 
 type Ending = Exclude<FromPassOperation, { type: 'pass-bytes' }>;
@@ -124,4 +124,9 @@ class WorkerPassSession implements PassSession {
 /** A pass engine whose sessions each run in a fresh worker thread started from `workerScript` (a built .cjs). */
 export function offThreadPassEngine(workerScript: string): PassEngine {
   return (target, kind) => new WorkerPassSession(workerScript, target, kind);
+}
+
+/** The disk worker's pass engine when its built script is known, else passes on the calling thread. */
+export function passEngineFor(workerScript: string | undefined): PassEngine {
+  return workerScript === undefined ? inlinePassEngine : offThreadPassEngine(workerScript);
 }
