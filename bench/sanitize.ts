@@ -14,8 +14,8 @@
  *
  * Fairness: every contender ends with an fsync (dd conv=fsync, shred's own, our pass's flush);
  * the target's page cache is dropped before every timed run (see dropCache); within a round the
- * contenders run in a palindrome (A B C C B A) so load that drifts hits them alike; the median
- * of the per-round ratios is reported.
+ * contenders run in a palindrome (A B C C B A) so load that drifts hits them alike; a round's
+ * ratio compares each contender's median run in it, and the median of the rounds is reported.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -203,10 +203,12 @@ async function measureRound(bench: Bench, timings: Timings, ratios: Ratios): Pro
       own = await work();
     });
     const ms = typeof own === 'number' ? own : whole;
+    // BENCH_TRACE=1 prints every run: the stalls the medians leave out are seen there.
+    if (process.env.BENCH_TRACE === '1') console.log(`    [${bench.name}] ${name} ${mbps(ms)}`);
     push(timings, name, ms);
     return ms;
   };
-  const sums = new Map<string, number>();
+  const runs = new Map<string, number[]>();
   const writers: [string, () => unknown][] = [
     ['ours zero', () => ourPass(bench, timings, 'zero')],
     ['dd zero', () => ddZero(bench)],
@@ -214,15 +216,22 @@ async function measureRound(bench: Bench, timings: Timings, ratios: Ratios): Pro
     ['fixed data', () => fixedDataPass(bench)],
   ];
   // Ends with our zero pass: the reads below need zeros on the target.
-  for (const [name, work] of [...writers, ...[...writers].reverse()]) sums.set(name, (sums.get(name) ?? 0) + (await timed(name, work)));
+  for (const [name, work] of [...writers, ...[...writers].reverse()]) push(runs, name, await timed(name, work));
   const readers: [string, () => unknown][] = [
     ['ours verify zero', () => ourVerifyZeros(bench, timings)],
     ['dd read', () => ddRead(bench)],
   ];
   // Reads are short and cold reads vary most (the host's own cache): the palindrome several times.
   const readOrder = [...readers, ...[...readers].reverse()];
-  for (const [name, work] of Array.from({ length: READ_PALINDROMES }, () => readOrder).flat()) sums.set(name, (sums.get(name) ?? 0) + (await timed(name, work)));
-  const ratio = (ours: string, theirs: string): number => (sums.get(theirs) ?? 0) / (sums.get(ours) ?? 1);
+  for (const [name, work] of Array.from({ length: READ_PALINDROMES }, () => readOrder).flat()) push(runs, name, await timed(name, work));
+  /**
+   * Each side's median run, not the sum of its runs: on this VM many reads stall at half speed
+   * or less — image-file reads of either side now and then (cold reads come from the host), a
+   * loop device's buffered read right after a direct one most of the time (dd's after ours:
+   * 0.7–1.0 GB/s against 3.5–5) — and a sum hands the comparison to whichever side drew fewer
+   * stalls. With two runs a side (the writes) the median is their mean: the sum's ratio.
+   */
+  const ratio = (ours: string, theirs: string): number => median(runs.get(theirs) ?? []) / median(runs.get(ours) ?? [1]);
   push(ratios, 'zero-dd', ratio('ours zero', 'dd zero'));
   push(ratios, 'random-zero', ratio('ours random', 'ours zero'));
   push(ratios, 'fixed-zero', ratio('fixed data', 'ours zero'));

@@ -10,7 +10,8 @@
  * (the built dist/main/disk-worker.cjs, as the app, the preview and the CLI run them).
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { alignedBuffers, BlockTarget, PARTITION_START_LBA, classifyIoError, formatTarget, withVolume } from '../../main/core/disk';
@@ -354,8 +355,16 @@ describe('verification', () => {
       expect((await verifyPass(target, PassPattern.create('random', CHUNK_BYTES))).mismatchAt).toBeLessThan(16);
 
       await writePass(target, zeros);
-      flipByte(file, 128 * MiB - 1);
-      expect(await verifyPass(target, zeros)).toEqual({ bytes: 128 * MiB - 1, mismatchAt: 128 * MiB - 1 });
+      expect(await verifyPass(target, zeros)).toEqual({ bytes: 128 * MiB, mismatchAt: null });
+      // A chunk's first byte, a byte next to it, one mid-chunk, the target's last: a flipped byte anywhere is found where it is.
+      for (const at of [0, 5 * MiB, 5 * MiB + 1, 77_777_777, 128 * MiB - 1]) {
+        flipByte(file, at);
+        expect(await verifyPass(target, zeros)).toEqual({ bytes: at, mismatchAt: at });
+        flipByte(file, at);
+      }
+      // Erased flash reads as 0xFF: a whole chunk of one value that is not zero is a mismatch at its first byte.
+      writeAt(file, 3 * MiB, Buffer.alloc(2 * MiB, 0xff));
+      expect(await verifyPass(target, zeros)).toEqual({ bytes: 3 * MiB, mismatchAt: 3 * MiB });
     } finally {
       random.dispose();
       target.close();
@@ -676,12 +685,14 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
       // Changed in the file behind the loop: a cached read of the loop device would not see it.
       flipByte(file, 40 * MiB + 12_345);
       expect(await verifyPass(target, random)).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 });
-      expect(opened).toHaveBeenCalledTimes(2);
+      // Blocking reads (the disk worker's) go around the cache the same way.
+      expect(await verifyPass(target, random, { blockingReads: true })).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 });
+      expect(opened).toHaveBeenCalledTimes(3);
       // Spans not aligned for direct I/O are read through the cache, with the same answer.
       await writePass(target, zeros);
       flipByte(file, 40 * MiB + 12_345);
       expect(await verifyPass(target, zeros, { spans: [{ start: 40 * MiB + 1, length: MiB }] })).toEqual({ bytes: 12_344, mismatchAt: 40 * MiB + 12_345 });
-      expect(opened).toHaveBeenCalledTimes(2);
+      expect(opened).toHaveBeenCalledTimes(3);
     } finally {
       random.dispose();
       target.close();
@@ -727,5 +738,40 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
     ]);
     expect(results[1]).toMatchObject({ nistLevel: 'none', formatted: false, errors: { retried: 0, failed: 1 } });
     expect(results[1]?.bytesWritten).toBeLessThan(GiB);
+  });
+
+  it('a drive pulled out while the disk worker verifies it (blocking direct reads) fails with DRIVE_UNPLUGGED, not a mismatch', { timeout: 90_000 }, async () => {
+    // Truncating an allocated 1 GiB file on this machine's disk takes ~0.5 s, longer than the
+    // reads' retries give a drive to settle (0.3 s; a real pull is quicker): this image lives in
+    // RAM (tmpfs), where pulling it takes ~0.06 s.
+    const shm = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'pull-verify-'));
+    const file = sparseImage(shm, 'pull-verify.img', 512 * MiB);
+    const device = loop(file);
+    const target = await BlockTarget.open(device, { access: 'write', exclusive: true });
+    try {
+      const zeros = workerEngine(target, 'zero');
+      try {
+        await zeros.write();
+        const seen: number[] = [];
+        const verifying = zeros.verify({
+          onBytes: (bytes) => {
+            seen.push(bytes);
+            if (seen.length > 1) return;
+            // The first bytes arrive after the worker's first chunk: the medium goes away mid-verification.
+            truncateSync(file, 0);
+            execFileSync('losetup', ['-c', device]);
+          },
+        });
+        await expect(verifying).rejects.toMatchObject({ code: 'DRIVE_UNPLUGGED' });
+        expect(seen[0]).toBeGreaterThan(0);
+        expect(seen.at(-1)).toBeLessThan(512 * MiB);
+      } finally {
+        await zeros.close();
+      }
+    } finally {
+      target.close();
+      detachLoop(attached.pop() ?? '');
+      rmSync(shm, { recursive: true, force: true });
+    }
   });
 });

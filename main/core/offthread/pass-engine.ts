@@ -39,13 +39,13 @@ class WorkerPassSession implements PassSession {
   ) {
     this.worker = new Worker(workerScript);
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    let markOpened: () => void = () => undefined;
     this.worker.on('message', (message: FromWorker) => {
-      if (isPassOperationMessage(message)) this.current?.onMessage(message);
+      if (message.type === 'pass-ready') markOpened();
+      else if (isPassOperationMessage(message)) this.current?.onMessage(message);
     });
     this.opened = new Promise<void>((resolve, reject) => {
-      this.worker.on('message', (message: FromWorker) => {
-        if (message.type === 'pass-ready') resolve();
-      });
+      markOpened = resolve;
       // After 'pass-ready' this changes nothing; before it, the session never opened ('error' comes first, if any).
       this.worker.once('exit', (code) => reject(this.lost ?? failed('DISK_WORKER_FAILED', `The disk worker exited (code ${code}) before the pass could start.`, 'Try again; if it persists, report the problem.')));
     });
