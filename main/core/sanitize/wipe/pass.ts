@@ -58,7 +58,7 @@ export interface PassIoOptions {
    * must travel to. Measured, medians of runs side by side: through the page cache (1 GiB image
    * file, 20 runs) 2.53 GB/s against 2.37 GB/s with reads in the thread pool, dd bs=4M 2.13;
    * O_DIRECT (1 GiB loop device, 10 runs after a pass) 4.35 GB/s against 3.88 with two reads
-   * in flight in the pool (2.74 in the disk worker), dd iflag=direct bs=4M 4.07.
+   * in flight in the pool (2.74 when the disk worker read that way), dd iflag=direct bs=4M 4.07.
    */
   blockingReads?: boolean;
 }
