@@ -685,7 +685,7 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
       // Changed in the file behind the loop: a cached read of the loop device would not see it.
       flipByte(file, 40 * MiB + 12_345);
       expect(await verifyPass(target, random)).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 });
-      // Blocking reads (the disk worker's) go around the cache the same way.
+      // Asked for blocking reads (the disk worker asks), a device that takes O_DIRECT is still read around the cache.
       expect(await verifyPass(target, random, { blockingReads: true })).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 });
       expect(opened).toHaveBeenCalledTimes(3);
       // Spans not aligned for direct I/O are read through the cache, with the same answer.
@@ -740,7 +740,7 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
     expect(results[1]?.bytesWritten).toBeLessThan(GiB);
   });
 
-  it('a drive pulled out while the disk worker verifies it (blocking direct reads) fails with DRIVE_UNPLUGGED, not a mismatch', { timeout: 90_000 }, async () => {
+  it('a drive pulled out while the disk worker verifies it (direct reads) fails with DRIVE_UNPLUGGED, not a mismatch', { timeout: 90_000 }, async () => {
     // Truncating an allocated 1 GiB file on this machine's disk takes ~0.5 s, longer than the
     // reads' retries give a drive to settle (0.3 s; a real pull is quicker): this image lives in
     // RAM (tmpfs), where pulling it takes ~0.06 s.

@@ -55,7 +55,8 @@ export class PassHost {
         const written = await this.session.write(options);
         this.send({ type: 'pass-written', bytes: written.bytes, seconds: written.seconds, errors });
       } else {
-        // This thread exists to block: reads are made here, synchronously (see PassIoOptions).
+        // This thread exists to block: reads through the page cache are made here, synchronously;
+        // O_DIRECT reads stay two in flight (see PassIoOptions.blockingReads, DIRECT_CHUNK_BYTES).
         const verified = await this.session.verify({ ...options, blockingReads: true });
         this.send({ type: 'pass-verified', bytes: verified.bytes, mismatchAt: verified.mismatchAt, errors });
       }

@@ -6,8 +6,8 @@
  *   several writes in flight: while they are written the next chunk's keystream is generated
  *   on the calling thread (the disk worker's, in the app and the CLI: see engine.ts), and goes
  *   out as the cipher's own pieces (writev). Verification keeps reads in flight while it
- *   compares, or — in the disk worker — reads synchronously (see PassIoOptions.blockingReads);
- *   O_DIRECT on Linux block devices (see verifyPass).
+ *   compares (O_DIRECT on Linux block devices, see verifyPass), or — in the disk worker, through
+ *   the page cache — reads synchronously (see PassIoOptions.blockingReads).
  * - 1 MiB chunks. Bigger ones looked right on paper, but on the 2-core reference machine 8 MiB
  *   chunks made CPU-bound verification ~1.5× slower and random passes ~10 % slower: a 1 MiB
  *   chunk is still in the CPU cache when the kernel copies it out (or we compare it), an 8 MiB
@@ -51,14 +51,13 @@ export interface PassIoOptions {
   spans?: readonly Span[];
   chunkBytes?: number;
   /**
-   * Verification only: reads are made synchronously on this thread, one chunk at a time, in
-   * slices of at most BLOCKING_SLICE_MS between which its event loop runs (cancel, progress).
-   * For the disk worker, a thread that exists to block: each chunk is then compared on the core
-   * that the kernel just copied it in on, still in that core's cache, instead of on one the data
-   * must travel to. Measured, medians of runs side by side: through the page cache (1 GiB image
-   * file, 20 runs) 2.53 GB/s against 2.37 GB/s with reads in the thread pool, dd bs=4M 2.13;
-   * O_DIRECT (1 GiB loop device, 10 runs after a pass) 4.35 GB/s against 3.88 with two reads
-   * in flight in the pool (2.74 when the disk worker read that way), dd iflag=direct bs=4M 4.07.
+   * Verification through the page cache only (image files, drives that refuse O_DIRECT): reads
+   * are made synchronously on this thread, one chunk at a time, in slices of at most
+   * BLOCKING_SLICE_MS between which its event loop runs (cancel, progress). For the disk worker,
+   * a thread that exists to block: each chunk is then compared on the core that the kernel just
+   * copied it in on. Measured, medians of runs side by side (1 GiB image file, 20 runs): 2.53 GB/s
+   * against 2.37 GB/s with reads in the thread pool, dd bs=4M 2.13. O_DIRECT reads ignore it: see
+   * DIRECT_CHUNK_BYTES.
    */
   blockingReads?: boolean;
 }
@@ -158,6 +157,8 @@ interface ReadPlan {
   reader: BlockTarget;
   chunkBytes: number;
   buffers: Buffer[];
+  /** Read synchronously, one buffer (see PassIoOptions.blockingReads). */
+  blocking: boolean;
   /** Set when `reader` is a second descriptor of ours, to be closed at the end. */
   own: boolean;
   /** Gives pooled buffers back. */
@@ -165,27 +166,30 @@ interface ReadPlan {
 }
 
 /**
- * Direct reads have no readahead: asynchronously, two 2 MiB requests keep the drive busy, one
- * read while the other is compared (blocking reads: one). What has been read should still be in
- * the CPU's cache when it is compared: on a 1 GiB loop device (20 runs side by side, medians)
- * 2 MiB × 2 read and compared 5.6 GB/s, 1 MiB × 4 5.1, 4 MiB × 4 4.3 (its 16 MiB are out of the
- * 8 MiB L3 by the time the compare gets to them); blocking, 2 MiB ran 4.35 GB/s and 4 MiB 3.05.
- * A real drive never sees our request size whole: the kernel splits it into the device's own.
+ * Direct reads have no readahead: two 1 MiB requests in flight keep the drive busy, one read
+ * while the other is compared. Synchronous direct reads (read, then compare, then read) leave
+ * the drive idle during every compare. Measured on a 1 GiB loop device, which makes the CPU's
+ * work visible (its "drive" is a memory copy by a kernel thread): in the disk worker, runs side
+ * by side, 1 MiB × 2 4.50 GB/s, 512 KiB × 2 4.35, synchronous 2 MiB 3.82 and 1 MiB 3.88,
+ * 1 MiB × 4 3.25 (more in flight than cores); whole verifications in pass sessions after a
+ * write pass, 16 runs each alternated: 1 MiB × 2 3.50 GB/s (median), synchronous 2 MiB 2.82,
+ * dd bs=4M 3.15. A real drive never sees our request size whole: the kernel splits it into the
+ * device's own.
  */
-export const DIRECT_CHUNK_BYTES = 2 * 1024 * 1024;
+export const DIRECT_CHUNK_BYTES = 1024 * 1024;
 const DIRECT_DEPTH = 2;
 
-/** Blocking reads need one buffer; asynchronous ones one per read in flight. */
-function planReads(target: BlockTarget, spans: readonly Span[], chunkBytes: number | undefined, blocking: boolean): ReadPlan {
+/** Direct reads always go asynchronously; reads through the cache block when asked to (one buffer), else keep two in flight. */
+function planReads(target: BlockTarget, spans: readonly Span[], chunkBytes: number | undefined, blockingAsked: boolean): ReadPlan {
   const aligned = spans.every((span) => isDirectAligned(span.start) && isDirectAligned(span.length));
   const direct = chunkBytes === undefined && aligned ? target.openDirectReader() : null;
   if (direct !== null) {
-    const { buffers, release } = borrowAlignedBuffers(blocking ? 1 : DIRECT_DEPTH, DIRECT_CHUNK_BYTES);
-    return { reader: direct, chunkBytes: DIRECT_CHUNK_BYTES, buffers, own: true, release };
+    const { buffers, release } = borrowAlignedBuffers(DIRECT_DEPTH, DIRECT_CHUNK_BYTES);
+    return { reader: direct, chunkBytes: DIRECT_CHUNK_BYTES, buffers, blocking: false, own: true, release };
   }
   const bytes = chunkBytes ?? CHUNK_BYTES;
-  const buffers = Array.from({ length: blocking ? 1 : 2 }, () => Buffer.allocUnsafeSlow(bytes));
-  return { reader: target, chunkBytes: bytes, buffers, own: false, release: () => undefined };
+  const buffers = Array.from({ length: blockingAsked ? 1 : 2 }, () => Buffer.allocUnsafeSlow(bytes));
+  return { reader: target, chunkBytes: bytes, buffers, blocking: blockingAsked, own: false, release: () => undefined };
 }
 
 /** Longest stretch a blocking verification keeps its thread before letting the event loop run. */
@@ -217,18 +221,17 @@ async function verifyBlocking(target: BlockTarget, plan: ReadPlan, spans: readon
  * byte that differs. On a Linux block device the bytes come from the drive, not from what the
  * kernel remembers writing: through O_DIRECT when the device allows it (one copy less, and the
  * cache cannot answer), else after dropping the buffer cache. Reads run ahead of the compare,
- * unless they are blocking.
+ * unless they are blocking reads through the cache.
  */
 export async function verifyPass(target: BlockTarget, pattern: PassPattern, options: PassIoOptions = {}): Promise<{ bytes: number; mismatchAt: number | null }> {
   const errors = options.errors ?? newErrorCounts();
   const spans = options.spans ?? [{ start: 0, length: target.size }];
   const cursor = pattern.cursor();
-  const blocking = options.blockingReads === true;
-  const plan = planReads(target, spans, options.chunkBytes, blocking);
+  const plan = planReads(target, spans, options.chunkBytes, options.blockingReads === true);
   // Direct reads come from the drive whatever the cache holds (and flush what is dirty first);
   // only reads through the cache need it emptied. A plan without its own reader holds nothing to release.
   if (target.kind === 'device' && !plan.own) await dropBufferCache(target.path);
-  if (blocking) {
+  if (plan.blocking) {
     try {
       return await verifyBlocking(target, plan, spans, cursor, options, errors);
     } finally {
