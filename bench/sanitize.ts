@@ -13,9 +13,11 @@
  *   peak RSS while these benchmarks run                         goal < 200 MiB
  *
  * Fairness: every contender ends with an fsync (dd conv=fsync, shred's own, our pass's flush);
- * the target's page cache is dropped before every timed run (see dropCache); within a round the
- * contenders run in a palindrome (A B C C B A) so load that drifts hits them alike; a round's
- * ratio compares each contender's median run in it, and the median of the rounds is reported.
+ * the target's page cache is dropped before every timed run (see dropCache) and, on a VM that
+ * hands freed memory back to its host at once, that handing back is delayed while we run (see
+ * page-reporting.ts); within a round the contenders run in a palindrome (A B C C B A) so load
+ * that drifts hits them alike; a round's ratio compares each contender's median run in it, and
+ * the median of the rounds is reported.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +28,7 @@ import { BlockTarget } from '../main/core/disk';
 import { offThreadPassEngine } from '../main/core/offthread';
 import { CHUNK_BYTES, FLUSH_EVERY_BYTES, WRITE_DEPTH, type PassSession } from '../main/core/sanitize/wipe';
 import { attachLoop, canUseLoopDevices, detachLoop } from '../test/support/tools';
+import { holdBackFreePageReporting } from './page-reporting';
 import { median, row, run, timeMs } from './support';
 
 const GiB = 1024 ** 3;
@@ -225,11 +228,11 @@ async function measureRound(bench: Bench, timings: Timings, ratios: Ratios): Pro
   const readOrder = [...readers, ...[...readers].reverse()];
   for (const [name, work] of Array.from({ length: READ_PALINDROMES }, () => readOrder).flat()) push(runs, name, await timed(name, work));
   /**
-   * Each side's median run, not the sum of its runs: on this VM many reads stall at half speed
-   * or less — image-file reads of either side now and then (cold reads come from the host), a
-   * loop device's buffered read right after a direct one most of the time (dd's after ours:
-   * 0.7–1.0 GB/s against 3.5–5) — and a sum hands the comparison to whichever side drew fewer
-   * stalls. With two runs a side (the writes) the median is their mean: the sum's ratio.
+   * Each side's median run, not the sum of its runs: runs on this VM still stall now and then
+   * (with free page reporting held back, far fewer: see page-reporting.ts; without it, dd's reads
+   * of the loop device through the cache stalled at 0.7–1.0 GB/s against 3.5–5 in most rounds),
+   * and a sum hands the comparison to whichever side drew fewer stalls. With two runs a side
+   * (the writes) the median is their mean: the sum's ratio.
    */
   const ratio = (ours: string, theirs: string): number => median(runs.get(theirs) ?? []) / median(runs.get(ours) ?? [1]);
   push(ratios, 'zero-dd', ratio('ours zero', 'dd zero'));
@@ -301,6 +304,7 @@ export async function benchSanitize(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-sanitize-'));
   const startRss = process.memoryUsage().rss;
   const rss = sampleRss();
+  const reporting = holdBackFreePageReporting();
   const benches: Bench[] = [];
   const attached: string[] = [];
   try {
@@ -357,6 +361,7 @@ export async function benchSanitize(): Promise<void> {
     if (benches.some((bench) => bench.backing !== null) && hasCommand('nwipe')) {
       console.log('  nwipe\'s time includes its start-up and shut-down (it waits ~2 s for its threads before exiting).');
     }
+    if (reporting.note !== null) console.log(`  ${reporting.note}`);
     console.log(`  load average (1 min) ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after, on ${availableParallelism()} CPUs`);
     const peakMiB = rss.stop() / MiB;
     console.log(row(['', 'RSS when these benchmarks began', `${(startRss / MiB).toFixed(0)} MiB`, '(code, earlier benchmarks)', ''], [12, 34, 30, 30, 20]));
@@ -364,6 +369,7 @@ export async function benchSanitize(): Promise<void> {
     console.log(row(['', 'peak RSS during these runs', `${peakMiB.toFixed(0)} MiB`, `process maxRSS ${maxRssMiB.toFixed(0)} MiB`, `${peakMiB < 200 ? 'PASS' : 'MISS'} (goal < 200 MiB)`], [12, 34, 30, 30, 20]));
   } finally {
     rss.stop();
+    reporting.restore();
     for (const device of attached) detachLoop(device);
     rmSync(dir, { recursive: true, force: true });
   }
