@@ -172,9 +172,10 @@ interface ReadPlan {
  * work visible (its "drive" is a memory copy by a kernel thread): in the disk worker, runs side
  * by side, 1 MiB × 2 4.50 GB/s, 512 KiB × 2 4.35, synchronous 2 MiB 3.82 and 1 MiB 3.88,
  * 1 MiB × 4 3.25 (more in flight than cores); whole verifications in pass sessions after a
- * write pass, 16 runs each alternated: 1 MiB × 2 3.50 GB/s (median), synchronous 2 MiB 2.82,
- * dd bs=4M 3.15. A real drive never sees our request size whole: the kernel splits it into the
- * device's own.
+ * write pass, 16 runs each alternated (medians): 1 MiB × 2 4.68 GB/s, synchronous 2 MiB 4.19,
+ * dd bs=4M 4.33 (with this VM's free page reporting held back, see bench/page-reporting.ts;
+ * without: 3.50, 2.82, 3.15). A real drive never sees our request size whole: the kernel
+ * splits it into the device's own.
  */
 export const DIRECT_CHUNK_BYTES = 1024 * 1024;
 const DIRECT_DEPTH = 2;
