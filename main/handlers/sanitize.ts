@@ -1,6 +1,6 @@
 /** Sanitizing drives from the wizard: estimates, then parallel wipes with a certificate each. */
 import { describeDrive } from '../core/drives';
-import { buildCertificateRecord, writeCertificate, type WrittenCertificate } from '../core/sanitize/certificate';
+import { buildCertificateRecord, checkCertificateFolder, writeCertificate, type WrittenCertificate } from '../core/sanitize/certificate';
 import { estimateSeconds, sanitizeDrives, WIPE_METHODS, type WipeResult } from '../core/sanitize/wipe';
 import type { ChosenDrive } from '../core/target';
 import { toPanoramaUsbError } from '../core/errors';
@@ -15,7 +15,8 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
       return Object.fromEntries(WIPE_METHODS.map((method) => [method, estimateSeconds(size, method, 'last')])) as Record<(typeof WIPE_METHODS)[number], number>;
     },
     'sanitize.start': async (request) => {
-      // Every drive is checked (and its identity taken) before any is touched.
+      // The certificate folder and every drive (and its identity) are checked before any drive is touched.
+      if (request.certificateFolder !== null) await checkCertificateFolder(request.certificateFolder);
       const chosen: ChosenDrive[] = [];
       for (const drivePath of new Set(request.drivePaths)) chosen.push(await chosenForRequest(services, drivePath, request.training));
       const { jobId, result } = services.jobs.start('sanitize', async (context) => {

@@ -68,6 +68,15 @@ describe('panorama-usb sanitize', () => {
     expect([await fileSha256(good), await fileSha256(small)]).toEqual(before);
   });
 
+  it('refuses a certificate folder that does not exist before any drive is touched', async () => {
+    const image = withSecret('no-certificate-folder.img');
+    const before = await fileSha256(image);
+    const run = runBin(['sanitize', image, '--method', 'quick', '--certificate', path.join(dir, 'no-such-folder'), '--yes', '--json']);
+    expect(run.status).toBe(2);
+    expect(parseSingleJson(run.stdout)).toMatchObject({ ok: false, error: { code: 'FOLDER_NOT_FOUND', nextStep: expect.stringContaining('Create it') as unknown } });
+    expect(await fileSha256(image)).toBe(before);
+  });
+
   it('asks for confirmation naming the drives', async () => {
     const image = withSecret('ask.img');
     const before = await fileSha256(image);

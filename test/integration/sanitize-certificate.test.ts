@@ -4,13 +4,13 @@
  * was cancelled or was not verified says "None" and never "Clear"; Purge is only ever denied.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCertificateRecord, canonicalJson, FLASH_NOTE_LINES, writeCertificate, type CertificateDrive, type CertificateRecord, type WipeResultLike } from '../../main/core/sanitize/certificate';
+import { buildCertificateRecord, canonicalJson, checkCertificateFolder, FLASH_NOTE_LINES, writeCertificate, type CertificateDrive, type CertificateRecord, type WipeResultLike } from '../../main/core/sanitize/certificate';
 import { imageDir } from '../support/images';
 import { expectRefusal } from '../support/refusal';
-import { mustRun } from '../support/tools';
+import { mustRun, tool } from '../support/tools';
 
 const { dir, cleanup } = imageDir('sanitize-certificate');
 afterAll(cleanup);
@@ -224,5 +224,30 @@ describe('certificate of sanitization', () => {
     expect(readdirSync(folder).sort()).toEqual([path.basename(first.jsonPath), path.basename(first.pdfPath), path.basename(blocker)].sort());
 
     await expectRefusal(writeCertificate(rec, path.join(dir, 'no-such-folder')), { code: 'FOLDER_NOT_FOUND', outcome: 'refused' });
+  });
+
+  it('checks a certificate folder before anything is done: missing, a file, not writable, or fine', async (context) => {
+    const folder = path.join(dir, 'check-folder');
+    mkdirSync(folder);
+    expect(await checkCertificateFolder(path.relative(process.cwd(), folder))).toBe(folder);
+    await expectRefusal(checkCertificateFolder(path.join(dir, 'not-there')), { code: 'FOLDER_NOT_FOUND', outcome: 'refused' }, 'not-there');
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    await expectRefusal(checkCertificateFolder(file), { code: 'FOLDER_NOT_FOUND', outcome: 'refused' }, 'as a folder');
+    // Permission bits do not stop root; an immutable folder (chattr +i) stops everyone.
+    const locked = path.join(dir, 'locked-folder');
+    mkdirSync(locked);
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot && tool('chattr', ['+i', locked]).status !== 0) {
+      context.skip();
+      return;
+    }
+    if (!asRoot) chmodSync(locked, 0o555);
+    try {
+      await expectRefusal(checkCertificateFolder(locked), { code: 'FOLDER_NOT_WRITABLE', outcome: 'refused' }, 'cannot be written');
+    } finally {
+      if (asRoot) tool('chattr', ['-i', locked]);
+      else chmodSync(locked, 0o755);
+    }
   });
 });

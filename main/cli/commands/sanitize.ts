@@ -7,7 +7,7 @@
 import { describeDrive, formatSize } from '../../core/drives';
 import { cancelled, failed } from '../../core/errors';
 import { passEngineFor } from '../../core/offthread';
-import { buildCertificateRecord, writeCertificate } from '../../core/sanitize/certificate';
+import { buildCertificateRecord, checkCertificateFolder, writeCertificate } from '../../core/sanitize/certificate';
 import { sanitizeDrives, type VerifyMode, type WipeMethod, type WipeProgress, type WipeResult } from '../../core/sanitize/wipe';
 import { chooseDrive, type ChosenDrive } from '../../core/target';
 import type { CliRuntime, CommandOutcome } from '../runtime';
@@ -39,7 +39,8 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
   const verify = (options['verify'] ?? 'last') as VerifyMode;
   const certificateDir = typeof options['certificate'] === 'string' ? options['certificate'] : undefined;
   const unique = [...new Set(args)];
-  // Every drive is chosen (eligibility, identity) before any is touched.
+  // The certificate folder and every drive (eligibility, identity) are checked before any drive is touched.
+  if (certificateDir !== undefined) await checkCertificateFolder(certificateDir);
   const chosen: ChosenDrive[] = [];
   for (const target of unique) chosen.push(await chooseDrive(target));
   for (const drive of chosen) for (const warning of drive.assessment.warnings) runtime.note(`warning: ${drive.assessment.drive.path}: ${warning.message}`);

@@ -5,7 +5,7 @@
 export { buildCertificateRecord, FLASH_NOTE, FLASH_NOTE_LINES, METHODS, nistLevelFor } from './record';
 export { canonicalJson } from './canonical';
 export { formatBytes, formatDuration, formatThroughput, formatTimestamp, renderCertificatePdf } from './pdf';
-export { certificateBaseName, writeCertificate, type WrittenCertificate } from './write';
+export { certificateBaseName, checkCertificateFolder, writeCertificate, type WrittenCertificate } from './write';
 export {
   CERTIFICATE_SCHEMA,
   CERTIFICATE_SCHEMA_VERSION,

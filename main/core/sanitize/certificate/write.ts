@@ -5,7 +5,8 @@
  * exclusively, and a half-written pair is removed.
  */
 import { createHash } from 'node:crypto';
-import { lstat, open, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, lstat, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, failed, PanoramaUsbError, refused } from '../../errors';
 import { pathExists } from '../../files';
@@ -38,13 +39,28 @@ async function writeNew(file: string, data: Buffer | string): Promise<void> {
   }
 }
 
-/** Writes `<base>.json` and `<base>.pdf` into dir; returns their paths and the JSON's SHA-256. */
-export async function writeCertificate(record: CertificateRecord, dir: string): Promise<WrittenCertificate> {
+/**
+ * Refuses a certificate folder that is missing, not a folder or not writable; returns its
+ * absolute path. Callers check it before any drive is touched: a wipe must not run only to find
+ * that its certificate cannot be filed.
+ */
+export async function checkCertificateFolder(dir: string): Promise<string> {
   const folder = path.resolve(dir);
   const folderStats = await lstat(folder).catch(() => null);
   if (folderStats === null || !folderStats.isDirectory()) {
     throw refused('FOLDER_NOT_FOUND', `The certificate folder ${dir} does not exist${folderStats === null ? '' : ' as a folder'}.`, 'Create it first, or choose an existing folder.');
   }
+  try {
+    await access(folder, constants.W_OK);
+  } catch {
+    throw refused('FOLDER_NOT_WRITABLE', `The certificate folder ${dir} cannot be written to.`, 'Choose a folder you can write to, or change its permissions.');
+  }
+  return folder;
+}
+
+/** Writes `<base>.json` and `<base>.pdf` into dir; returns their paths and the JSON's SHA-256. */
+export async function writeCertificate(record: CertificateRecord, dir: string): Promise<WrittenCertificate> {
+  const folder = await checkCertificateFolder(dir);
   const base = certificateBaseName(record);
   const jsonPath = path.join(folder, `${base}.json`);
   const pdfPath = path.join(folder, `${base}.pdf`);
