@@ -7,6 +7,7 @@
  * memory stays flat whatever the drive's size.
  */
 import { createCipheriv, randomBytes, type Cipher } from 'node:crypto';
+import { alignedBuffers, DIRECT_IO_ALIGNMENT } from '../../disk';
 import { firstMismatch } from './compare';
 import type { PassPatternKind } from './types';
 
@@ -34,7 +35,6 @@ export interface PatternCursor {
   check(actual: Buffer, length: number): number;
 }
 
-const WASM_PAGE_BYTES = 64 * 1024;
 let sharedZeros: Buffer | null = null;
 
 /**
@@ -47,8 +47,8 @@ let sharedZeros: Buffer | null = null;
  */
 function zeroPages(bytes: number): Buffer {
   if (sharedZeros === null || sharedZeros.length < bytes) {
-    const pages = Math.ceil(bytes / WASM_PAGE_BYTES);
-    sharedZeros = Buffer.from(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer);
+    // alignedBuffers' memory is a WebAssembly.Memory of its own, untouched.
+    sharedZeros = alignedBuffers(1, Math.ceil(bytes / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT)[0] ?? Buffer.alloc(bytes);
   }
   return sharedZeros.subarray(0, bytes);
 }
