@@ -4,8 +4,9 @@
  * drops a gigabyte of page cache before each run then makes the next reader that fills the cache
  * pay the host for every page it gets back: in a harness, dd reading a 1 GiB loop device through
  * the cache ran at 0.69–0.74 GB/s in 6 runs of 6, and with reporting held back at 3.9–5.2 GB/s
- * in 5 of 6 — while O_DIRECT reads (ours), which fill no cache, never paid. Which side drew the
- * stalls decided verdicts. A real desktop does not do this, so while the benchmark runs freed
+ * in 5 of 6 — while O_DIRECT reads (ours at the time), which fill no cache, never paid. Which
+ * side drew the stalls decided verdicts; now that the disk worker reads through the cache too,
+ * both sides would pay. A real desktop does not do this, so while the benchmark runs freed
  * pages must stay free for a while before they are reported; the setting is put back afterwards
  * (a run killed midway leaves 10 s: idle memory still goes back, a little later). A pause after
  * each drop instead was tried and is worse: pages reported during the pause made dd's reads of

@@ -21,6 +21,7 @@ import {
   PassPattern,
   estimateSeconds,
   firstMismatch,
+  newErrorCounts as newCounts,
   quickEraseRegions,
   sanitizeDrives,
   verifyPass,
@@ -423,6 +424,55 @@ describe('errors and cancellation', () => {
     }
   });
 
+  it.each([
+    { reads: 'blocking (disk worker)', blockingReads: true },
+    { reads: 'asynchronous', blockingReads: false },
+  ])('retries $reads verification reads: counted, then IO_ERROR after 3; a drive gone is not retried', async ({ blockingReads }) => {
+    const file = image(`eio-read-${String(blockingReads)}.img`, 64 * MiB);
+    const target = await BlockTarget.open(file, { access: 'write' });
+    const zeros = PassPattern.create('zero', CHUNK_BYTES);
+    let failures = 0;
+    let failWith = 'EIO';
+    let failAlways = false;
+    const failing = (position: number): void => {
+      if (position === 40 * MiB && (failAlways || failures < 2)) {
+        failures += 1;
+        throw ioError(failWith, file, target.size);
+      }
+    };
+    const realReadSync = target.readSync.bind(target);
+    const realRead = target.read.bind(target);
+    vi.spyOn(target, 'readSync').mockImplementation((buffer, offset, length, position) => {
+      failing(position);
+      realReadSync(buffer, offset, length, position);
+    });
+    vi.spyOn(target, 'read').mockImplementation(async (buffer, position) => {
+      failing(position);
+      await realRead(buffer, position);
+    });
+    try {
+      await writePass(target, zeros);
+      const recovered = newCounts();
+      expect(await verifyPass(target, zeros, { blockingReads, errors: recovered })).toEqual({ bytes: 64 * MiB, mismatchAt: null });
+      expect(recovered).toEqual({ retried: 2, failed: 0, messages: [expect.stringMatching(/reading at byte 41943040.*retry 1 of 3/), expect.stringMatching(/retry 2 of 3/)] });
+
+      failAlways = true;
+      failures = 0;
+      const broken = newCounts();
+      await expect(verifyPass(target, zeros, { blockingReads, errors: broken })).rejects.toMatchObject({ code: 'IO_ERROR' });
+      expect({ retried: broken.retried, attempts: failures }).toEqual({ retried: 3, attempts: 4 });
+
+      failWith = 'ENODEV';
+      failures = 0;
+      const gone = newCounts();
+      await expect(verifyPass(target, zeros, { blockingReads, errors: gone })).rejects.toMatchObject({ code: 'DRIVE_UNPLUGGED' });
+      expect({ retried: gone.retried, attempts: failures }).toEqual({ retried: 0, attempts: 1 });
+    } finally {
+      zeros.dispose();
+      target.close();
+    }
+  });
+
   it('reports a drive that is gone as DRIVE_UNPLUGGED, without retrying', async () => {
     const file = image('gone.img', 128 * MiB);
     const target = await BlockTarget.open(file, { access: 'write' });
@@ -671,7 +721,7 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
     expectFreshVolume(file, GiB, 'LOOPWIPE');
   });
 
-  it('verification reads a loop device with O_DIRECT into aligned buffers and finds a byte changed behind it', { timeout: 60_000 }, async () => {
+  it('verification reads a loop device around its cache (O_DIRECT into aligned buffers, or through the emptied cache) and finds a byte changed behind it', { timeout: 60_000 }, async () => {
     const file = image('loop-direct.img', 64 * MiB);
     const device = loop(file);
     const target = await BlockTarget.open(device, { access: 'write', exclusive: true });
@@ -685,8 +735,20 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
       // Changed in the file behind the loop: a cached read of the loop device would not see it.
       flipByte(file, 40 * MiB + 12_345);
       expect(await verifyPass(target, random)).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 });
-      // Asked for blocking reads (the disk worker asks), a device that takes O_DIRECT is still read around the cache.
+      // Asked for blocking reads (the disk worker asks), a device is read through its cache once the
+      // kernel emptied it: the cache still held the written pages, which would not show the change.
       expect(await verifyPass(target, random, { blockingReads: true })).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 });
+      expect(opened).toHaveBeenCalledTimes(2);
+      // When the cache cannot be emptied (here: no blockdev to run; for a user, no root), O_DIRECT keeps it from answering.
+      await writePass(target, random);
+      flipByte(file, 40 * MiB + 12_345);
+      const searchPath = process.env.PATH;
+      process.env.PATH = path.join(dir, 'no-tools-here');
+      try {
+        expect(await verifyPass(target, random, { blockingReads: true })).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 });
+      } finally {
+        process.env.PATH = searchPath;
+      }
       expect(opened).toHaveBeenCalledTimes(3);
       // Spans not aligned for direct I/O are read through the cache, with the same answer.
       await writePass(target, zeros);
@@ -740,7 +802,7 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
     expect(results[1]?.bytesWritten).toBeLessThan(GiB);
   });
 
-  it('a drive pulled out while the disk worker verifies it (direct reads) fails with DRIVE_UNPLUGGED, not a mismatch', { timeout: 90_000 }, async () => {
+  it('a drive pulled out while the disk worker verifies it (through its emptied cache) fails with DRIVE_UNPLUGGED, not a mismatch', { timeout: 90_000 }, async () => {
     // Truncating an allocated 1 GiB file on this machine's disk takes ~0.5 s, longer than the
     // reads' retries give a drive to settle (0.3 s; a real pull is quicker): this image lives in
     // RAM (tmpfs), where pulling it takes ~0.06 s.

@@ -7,5 +7,5 @@ export { formatTarget, MIN_FORMAT_BYTES, type FormatResult, type TargetFormatter
 export { classifyIoError, classifyOpenError, errnoCode, unplugged } from './io-errors';
 export { DEFAULT_LABEL, normalizeLabel } from './label';
 export { buildMbr, isFatPartitionType, parseLayout, looksLikeFatBootSector, PARTITION_START_LBA, type DiskLayout, type MbrPartition } from './mbr';
-export { dropBufferCache, hashFileOnVolume, sha256, verifyFileOnVolume } from './verify';
+export { dropBufferCache, emptyBufferCache, hashFileOnVolume, sha256, verifyFileOnVolume } from './verify';
 export { locateFatVolume, openVolume, readLayout, withVolume } from './volume';

@@ -16,14 +16,25 @@ export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Drops the kernel's buffer cache of a Linux block device, so the next reads come from the drive. */
-export async function dropBufferCache(targetPath: string): Promise<void> {
-  if (process.platform !== 'linux' || !statSync(targetPath).isBlockDevice()) return;
+/**
+ * Empties the kernel's buffer cache of a Linux block device (BLKFLSBUF: written pages are
+ * flushed, then every clean page is dropped), so the next reads through the cache come from the
+ * drive. True when the kernel did it; false without root (the ioctl needs CAP_SYS_ADMIN),
+ * without util-linux, or for anything that is not a block device.
+ */
+export async function emptyBufferCache(targetPath: string): Promise<boolean> {
+  if (process.platform !== 'linux' || !statSync(targetPath).isBlockDevice()) return false;
   try {
     await execFileAsync('blockdev', ['--flushbufs', targetPath], { timeout: 30_000 });
+    return true;
   } catch {
-    // Without root or util-linux the fresh descriptor still reads what fsync put on the drive.
+    return false;
   }
+}
+
+/** emptyBufferCache where failing is acceptable: the fresh descriptor still reads what fsync put on the drive. */
+export async function dropBufferCache(targetPath: string): Promise<void> {
+  await emptyBufferCache(targetPath);
 }
 
 /** SHA-256 of a file on the target's FAT volume, read through a fresh handle. */

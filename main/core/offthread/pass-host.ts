@@ -56,7 +56,7 @@ export class PassHost {
         this.send({ type: 'pass-written', bytes: written.bytes, seconds: written.seconds, errors });
       } else {
         // This thread exists to block: reads through the page cache are made here, synchronously;
-        // O_DIRECT reads stay two in flight (see PassIoOptions.blockingReads, DIRECT_CHUNK_BYTES).
+        // a device whose cache cannot be emptied is read with O_DIRECT, two in flight (see planReads).
         const verified = await this.session.verify({ ...options, blockingReads: true });
         this.send({ type: 'pass-verified', bytes: verified.bytes, mismatchAt: verified.mismatchAt, errors });
       }

@@ -37,25 +37,44 @@ export function wipeCancelled(targetPath: string): PanoramaUsbError {
   );
 }
 
+export interface RetryContext {
+  errors: WipeErrorCounts;
+  signal: AbortSignal | undefined;
+  targetPath: string;
+  what: string;
+}
+
 export function throwIfCancelled(signal: AbortSignal | undefined, targetPath: string): void {
   if (signal?.aborted === true) throw wipeCancelled(targetPath);
 }
 
 /** Runs one positioned read or write, retrying transient errors up to MAX_RETRIES times. */
-export async function withRetries<T>(
-  operation: () => Promise<T>,
-  context: { errors: WipeErrorCounts; signal: AbortSignal | undefined; targetPath: string; what: string },
-): Promise<T> {
+export async function withRetries<T>(operation: () => Promise<T>, context: RetryContext): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    return retryAfterFailure(error, operation, context);
+  }
+}
+
+/**
+ * The retries of an operation whose first attempt already failed with `firstError`: lets a hot
+ * loop make its first attempt synchronously, without a promise per chunk, and come here only
+ * when it failed. Counts and limits are those of withRetries.
+ */
+export async function retryAfterFailure<T>(firstError: unknown, operation: () => Promise<T>, context: RetryContext): Promise<T> {
+  let error = firstError;
   for (let attempt = 1; ; attempt += 1) {
+    if (attempt > MAX_RETRIES || !isTransient(error)) throw error;
+    context.errors.retried += 1;
+    const detail = error instanceof Error ? error.message : String(error);
+    noteError(context.errors, `${context.what}: ${detail} (retry ${attempt} of ${MAX_RETRIES})`);
+    await delay(RETRY_DELAY_MS * attempt);
+    throwIfCancelled(context.signal, context.targetPath);
     try {
       return await operation();
-    } catch (error) {
-      if (attempt > MAX_RETRIES || !isTransient(error)) throw error;
-      context.errors.retried += 1;
-      const detail = error instanceof Error ? error.message : String(error);
-      noteError(context.errors, `${context.what}: ${detail} (retry ${attempt} of ${MAX_RETRIES})`);
-      await delay(RETRY_DELAY_MS * attempt);
-      throwIfCancelled(context.signal, context.targetPath);
+    } catch (next) {
+      error = next;
     }
   }
 }
