@@ -13,14 +13,18 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, existsSync, mkdtempSync, openSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { alignedBuffers, BlockTarget, PARTITION_START_LBA, classifyIoError, formatTarget, withVolume } from '../../main/core/disk';
 import { offThreadPassEngine } from '../../main/core/offthread';
+import { PassHost } from '../../main/core/offthread/pass-host';
+import type { FromPassOperation } from '../../main/core/offthread/protocol';
 import {
   CHUNK_BYTES,
   PassPattern,
   estimateSeconds,
   firstMismatch,
+  inlinePassEngine,
   newErrorCounts as newCounts,
   quickEraseRegions,
   sanitizeDrives,
@@ -28,6 +32,7 @@ import {
   wipeTarget,
   writePass,
   type EraseRegion,
+  type PassEngine,
   type WipeProgress,
   type WipeResult,
 } from '../../main/core/sanitize/wipe';
@@ -197,6 +202,23 @@ function expectFreshVolume(file: string, size: number, label: string): void {
   expect(mtools('mdir', ['-b', '-i', mtoolsImage(file, PARTITION_START_LBA * 512), '::']).trim()).toBe('');
 }
 
+/**
+ * The inline engine, noting for every write whether the wipe said its verification follows
+ * (a device's write then empties the page cache for it: see PassIoOptions.verifyFollows).
+ */
+function engineNotingVerifyFollows(follows: boolean[]): PassEngine {
+  return (target, kind) => {
+    const session = inlinePassEngine(target, kind);
+    return {
+      ...session,
+      write: (options) => {
+        follows.push(options?.verifyFollows === true);
+        return session.write(options);
+      },
+    };
+  };
+}
+
 async function wipeImage(file: string, options: Parameters<typeof wipeTarget>[1]): Promise<WipeResult> {
   const target = await BlockTarget.open(file, { access: 'write' });
   try {
@@ -234,7 +256,8 @@ describe('overwrite methods on a 1 GiB image', () => {
     expect(grepCount(file)).toBeGreaterThan(0);
 
     const events: { at: number; progress: WipeProgress }[] = [];
-    const result = await wipeImage(file, { method, verify, label: 'WIPED', onProgress: (progress) => events.push({ at: performance.now(), progress }) });
+    const follows: boolean[] = [];
+    const result = await wipeImage(file, { method, verify, label: 'WIPED', passEngine: engineNotingVerifyFollows(follows), onProgress: (progress) => events.push({ at: performance.now(), progress }) });
 
     // Clear needs the overwrite read back: an unverified wipe is sanitized but not claimed as Clear.
     expect(result).toMatchObject({ target: file, method, verify, outcome: 'sanitized', nistLevel: verify === 'off' ? 'none' : 'Clear', formatted: true, verification, mismatchAt: null, error: null, errors: { retried: 0, failed: 0, messages: [] } });
@@ -243,6 +266,8 @@ describe('overwrite methods on a 1 GiB image', () => {
     );
     expect(result.bytesWritten).toBe(patterns.length * GiB);
     expect(result.bytesVerified).toBe(verify === 'off' ? 0 : verify === 'all' ? patterns.length * GiB : GiB);
+    // Each write knows whether its verification comes next.
+    expect(follows).toEqual(result.passes.map((pass) => pass.verified === true));
     expect(result.throughputBytesPerSecond).toBeGreaterThan(0);
 
     // Not one of the planted markers is left, by our scan and by grep.
@@ -266,8 +291,10 @@ describe('quick erase', () => {
   it('removes the partition table and the volume metadata, formats, and says it is not a Clear', async () => {
     const file = image('quick.img');
     const planted = await plantSecrets(file);
-    const result = await wipeImage(file, { method: 'quick', verify: 'last' });
+    const follows: boolean[] = [];
+    const result = await wipeImage(file, { method: 'quick', verify: 'last', passEngine: engineNotingVerifyFollows(follows) });
     expect(result).toMatchObject({ outcome: 'sanitized', nistLevel: 'none', formatted: true, verification: 'passed', error: null });
+    expect(follows).toEqual([true]);
     expect(result.passes).toHaveLength(1);
     expect(result.passes[0]).toMatchObject({ pass: 1, pattern: 'quick', verified: true });
     expect(result.bytesWritten).toBeLessThan(16 * MiB);
@@ -555,10 +582,13 @@ describe('passes in the disk worker', () => {
     try {
       const random = workerEngine(target, 'random');
       const counted: number[] = [];
+      const posted = vi.spyOn(Worker.prototype, 'postMessage');
       try {
         await random.ready();
-        expect(await random.write({ onBytes: (bytes) => counted.push(bytes) })).toMatchObject({ bytes: 128 * MiB });
+        expect(await random.write({ verifyFollows: true, onBytes: (bytes) => counted.push(bytes) })).toMatchObject({ bytes: 128 * MiB });
         expect(counted.at(-1)).toBe(128 * MiB);
+        // The worker is told that the verification follows (for a device, its write then empties the cache).
+        expect(posted).toHaveBeenCalledWith({ type: 'pass-write', verifyFollows: true });
         expect(await random.verify()).toEqual({ bytes: 128 * MiB, mismatchAt: null });
         flipByte(file, 77_777_777);
         expect(await random.verify()).toEqual({ bytes: 77_777_777, mismatchAt: 77_777_777 });
@@ -768,6 +798,61 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
       expect(() => readSync(fd, (aligned ?? Buffer.alloc(0)).subarray(1), 0, 4096, 0)).toThrow(/EINVAL/);
     } finally {
       closeSync(fd);
+    }
+  });
+
+  it('a write followed by its verification ends by emptying the cache: the verification reads through it without blockdev, and finds a byte changed behind it', { timeout: 60_000 }, async () => {
+    const file = image('loop-emptied.img', 64 * MiB);
+    const device = loop(file);
+    const target = await BlockTarget.open(device, { access: 'write', exclusive: true });
+    const zeros = PassPattern.create('zero', CHUNK_BYTES);
+    // Also the descriptors the disk worker's side of a session adopts.
+    const opened = vi.spyOn(BlockTarget.prototype, 'openDirectReader');
+    const flipped = { bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 };
+    const searchPath = process.env.PATH;
+    /** From here on there is no blockdev to run (for a user: no root): only an earlier emptying counts. */
+    const withoutTools = (): void => {
+      process.env.PATH = path.join(dir, 'no-tools-here');
+    };
+    try {
+      // Only a write whose verification follows, and will read through the cache, empties it.
+      expect((await writePass(target, zeros, { blockingReads: true })).cacheEmptied).toBe(false);
+      expect((await writePass(target, zeros, { verifyFollows: true })).cacheEmptied).toBe(false);
+      expect((await writePass(target, zeros, { verifyFollows: true, blockingReads: true })).cacheEmptied).toBe(true);
+
+      const session = inlinePassEngine(target, 'random');
+      try {
+        await session.write({ verifyFollows: true, blockingReads: true });
+        flipByte(file, flipped.mismatchAt);
+        withoutTools();
+        // The cache still held the written pages when the write ended: had it not been emptied, the change would not show.
+        expect(await session.verify({ blockingReads: true })).toEqual(flipped);
+        expect(opened).not.toHaveBeenCalled();
+        // Its reads filled the cache again: the next verification does not trust it and, unable to empty it, reads around it.
+        expect(await session.verify({ blockingReads: true })).toEqual(flipped);
+        expect(opened).toHaveBeenCalledTimes(1);
+      } finally {
+        process.env.PATH = searchPath;
+        await session.close();
+      }
+
+      // The disk worker's side of a session, run here: it passes verifyFollows on and reads as the worker does.
+      const sent: FromPassOperation[] = [];
+      const host = new PassHost({ type: 'pass-open', target: target.handle, kind: 'random' }, (message) => sent.push(message));
+      try {
+        await host.run({ type: 'pass-write', verifyFollows: true });
+        flipByte(file, flipped.mismatchAt);
+        withoutTools();
+        await host.run({ type: 'pass-verify' });
+        expect(sent.at(-1)).toMatchObject({ type: 'pass-verified', ...flipped });
+        expect(opened).toHaveBeenCalledTimes(1);
+      } finally {
+        process.env.PATH = searchPath;
+        await host.close();
+      }
+    } finally {
+      zeros.dispose();
+      target.close();
     }
   });
 

@@ -96,7 +96,12 @@ class WorkerPassSession implements PassSession {
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      const request: PassRunRequest = { type, ...(options.spans === undefined ? {} : { spans: [...options.spans] }), ...(options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes }) };
+      const request: PassRunRequest = {
+        type,
+        ...(options.spans === undefined ? {} : { spans: [...options.spans] }),
+        ...(options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes }),
+        ...(options.verifyFollows === true ? { verifyFollows: true } : {}),
+      };
       this.worker.postMessage(request satisfies ToWorker);
       if (signal?.aborted === true) onAbort();
     });

@@ -40,6 +40,11 @@ export class PassHost {
     const options: PassIoOptions = {
       signal: controller.signal,
       errors,
+      // This thread exists to block: reads through the page cache are made here, synchronously;
+      // a device whose cache cannot be emptied is read with O_DIRECT, two in flight (see planReads).
+      // A write followed by its verification ends by emptying a device's cache for it.
+      blockingReads: true,
+      ...(request.verifyFollows === true ? { verifyFollows: true } : {}),
       ...(request.spans === undefined ? {} : { spans: request.spans }),
       ...(request.chunkBytes === undefined ? {} : { chunkBytes: request.chunkBytes }),
       onBytes: (done) => {
@@ -55,9 +60,7 @@ export class PassHost {
         const written = await this.session.write(options);
         this.send({ type: 'pass-written', bytes: written.bytes, seconds: written.seconds, errors });
       } else {
-        // This thread exists to block: reads through the page cache are made here, synchronously;
-        // a device whose cache cannot be emptied is read with O_DIRECT, two in flight (see planReads).
-        const verified = await this.session.verify({ ...options, blockingReads: true });
+        const verified = await this.session.verify(options);
         this.send({ type: 'pass-verified', bytes: verified.bytes, mismatchAt: verified.mismatchAt, errors });
       }
     } catch (error) {

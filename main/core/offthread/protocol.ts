@@ -37,6 +37,8 @@ export interface PassRunRequest {
   type: 'pass-write' | 'pass-verify';
   spans?: Span[];
   chunkBytes?: number;
+  /** On a write: a verification comes next (PassIoOptions.verifyFollows). */
+  verifyFollows?: boolean;
 }
 
 export type ToWorker = WriteRequest | FormatRequest | PassOpenRequest | PassRunRequest | { type: 'pass-close' } | { type: 'cancel' };

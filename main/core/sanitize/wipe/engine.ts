@@ -22,7 +22,10 @@ export interface PassSession {
   readonly kind: PassPatternKind;
   /** Resolves once the session can start work (a worker has started); rejects if it cannot. */
   ready(): Promise<void>;
-  /** Writes the pattern over the spans (the whole target by default) and makes it durable. */
+  /**
+   * Writes the pattern over the spans (the whole target by default) and makes it durable;
+   * `verifyFollows` when verify() comes next (see PassIoOptions).
+   */
   write(options?: PassIoOptions): Promise<{ bytes: number; seconds: number }>;
   /** Reads the spans back and compares them with the pattern; stops at the first difference. */
   verify(options?: PassIoOptions): Promise<VerifyOutcome>;
@@ -35,11 +38,26 @@ export type PassEngine = (target: BlockTarget, kind: PassPatternKind) => PassSes
 
 export const inlinePassEngine: PassEngine = (target, kind) => {
   const pattern = PassPattern.create(kind, CHUNK_BYTES);
+  /**
+   * Whether the kernel emptied the device's cache at the end of the last write, with nothing
+   * read since: one verification may then read through it at once (PassIoOptions.cacheEmptied).
+   */
+  let cacheEmptied = false;
   return {
     kind,
     ready: () => Promise.resolve(),
-    write: (options) => writePass(target, pattern, options),
-    verify: (options) => verifyPass(target, pattern, options),
+    write: async (options) => {
+      cacheEmptied = false;
+      const written = await writePass(target, pattern, options);
+      cacheEmptied = written.cacheEmptied;
+      return { bytes: written.bytes, seconds: written.seconds };
+    },
+    verify: (options) => {
+      const emptied = cacheEmptied;
+      // Its reads fill the cache: a second verification must not trust it to be empty.
+      cacheEmptied = false;
+      return verifyPass(target, pattern, { ...options, cacheEmptied: emptied });
+    },
     close: () => {
       pattern.dispose();
       return Promise.resolve();

@@ -58,9 +58,21 @@ export interface PassIoOptions {
    * a thread that exists to block: each chunk is then compared on the core that the kernel just
    * copied it in on. Measured, medians of runs side by side (1 GiB image file, 20 runs): 2.53 GB/s
    * against 2.37 GB/s with reads in the thread pool, dd bs=4M 2.13. When a device's cache cannot
-   * be emptied, its O_DIRECT reads stay asynchronous: see DIRECT_CHUNK_BYTES.
+   * be emptied, its O_DIRECT reads stay asynchronous: see DIRECT_CHUNK_BYTES. On a write, it
+   * says that the verification after it will read this way.
    */
   blockingReads?: boolean;
+  /**
+   * On a write: the session reads this pass back next. With blockingReads, a device's write then
+   * ends by having the kernel empty its page cache (see emptyCacheAfterWrite), and the
+   * verification reads through it at once, where it would otherwise start by emptying it.
+   */
+  verifyFollows?: boolean;
+  /**
+   * On a verification: the kernel emptied the device's cache at the end of the session's write,
+   * and nothing has been read since (the session knows; see inlinePassEngine).
+   */
+  cacheEmptied?: boolean;
 }
 
 interface Chunk {
@@ -111,7 +123,7 @@ function ioContext(target: BlockTarget, options: PassIoOptions, errors: WipeErro
  * Writes the pattern over the spans (the whole target by default) and makes it durable.
  * Throws typed errors: CANCELLED, DRIVE_UNPLUGGED, IO_ERROR (after retries)…
  */
-export async function writePass(target: BlockTarget, pattern: PassPattern, options: PassIoOptions = {}): Promise<{ bytes: number; seconds: number }> {
+export async function writePass(target: BlockTarget, pattern: PassPattern, options: PassIoOptions = {}): Promise<{ bytes: number; seconds: number; cacheEmptied: boolean }> {
   const errors = options.errors ?? newErrorCounts();
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const cursor = pattern.cursor();
@@ -121,6 +133,7 @@ export async function writePass(target: BlockTarget, pattern: PassPattern, optio
   const inflight: { length: number; writing: Promise<Error | null> }[] = [];
   let done = 0;
   let sinceFlush = 0;
+  let cacheEmptied = false;
   const completeOldest = async (): Promise<void> => {
     const oldest = inflight.shift();
     if (oldest === undefined) return;
@@ -145,12 +158,26 @@ export async function writePass(target: BlockTarget, pattern: PassPattern, optio
     while (inflight.length > 0) await completeOldest();
     await flusher.settle();
     await target.flush();
+    if (emptyCacheAfterWrite(target, options)) cacheEmptied = await emptyBufferCache(target.path);
   } finally {
     // Never return with a write or an fsync still running on a descriptor the caller is about to close.
     await Promise.all(inflight.map((entry) => entry.writing));
     await flusher.settle().catch(() => undefined);
   }
-  return { bytes: done, seconds: (performance.now() - started) / 1000 };
+  return { bytes: done, seconds: (performance.now() - started) / 1000, cacheEmptied };
+}
+
+/**
+ * Whether a write ends by emptying the device's page cache: when its verification follows and
+ * will read through that cache. The pages it drops were just flushed by the fsync. Emptied
+ * here, the cost of starting blockdev from Node (~7 ms: a fork of this whole process, done on
+ * the calling thread; the ioctl itself takes ~1 ms) is paid once, at the end of a write a few
+ * times longer than the reads, instead of before the first read: ~3 % of a 1 GiB loop device's
+ * verification, ~0.7 % of its write. Reading with O_DIRECT while blockdev started gained
+ * nothing: the fork blocks the thread that would issue the reads.
+ */
+function emptyCacheAfterWrite(target: BlockTarget, options: PassIoOptions): boolean {
+  return target.kind === 'device' && options.verifyFollows === true && options.blockingReads === true;
 }
 
 /** How verification reads: through the page cache with readahead, or around it with O_DIRECT. */
@@ -188,10 +215,11 @@ const DIRECT_DEPTH = 2;
  * loop device fell into phases where the loop driver served them at half speed — 1 MiB × 2 at
  * 2.0–2.4 GB/s for 18 rounds in a row against 4.3–4.8 for blocking reads through the cache,
  * alternated in one run (dd bs=4M 4.0–4.6) — and blocking reads through the cache never did;
- * a drive gets readahead that way too, as dd does. Without root the cache cannot be emptied for
- * certain, and O_DIRECT is what keeps it from answering.
+ * a drive gets readahead that way too, as dd does. The session's write may have emptied the
+ * cache already (`cacheEmptied`, see emptyCacheAfterWrite). Without root the cache cannot be
+ * emptied for certain, and O_DIRECT is what keeps it from answering.
  */
-async function planReads(target: BlockTarget, spans: readonly Span[], chunkBytes: number | undefined, blockingAsked: boolean): Promise<ReadPlan> {
+async function planReads(target: BlockTarget, spans: readonly Span[], chunkBytes: number | undefined, blockingAsked: boolean, cacheEmptied: boolean): Promise<ReadPlan> {
   const bytes = chunkBytes ?? CHUNK_BYTES;
   const throughCache = (blocking: boolean): ReadPlan => ({
     reader: target,
@@ -203,7 +231,7 @@ async function planReads(target: BlockTarget, spans: readonly Span[], chunkBytes
   });
   const isDevice = target.kind === 'device';
   // Null when not tried: a device whose cache could not be emptied is not asked twice below.
-  const emptied = blockingAsked && isDevice ? await emptyBufferCache(target.path) : null;
+  const emptied = blockingAsked && isDevice ? cacheEmptied || (await emptyBufferCache(target.path)) : null;
   if (emptied === true) return throughCache(true);
   const aligned = spans.every((span) => isDirectAligned(span.start) && isDirectAligned(span.length));
   const direct = chunkBytes === undefined && aligned ? target.openDirectReader() : null;
@@ -259,7 +287,7 @@ export async function verifyPass(target: BlockTarget, pattern: PassPattern, opti
   const cursor = pattern.cursor();
   // Direct reads come from the drive whatever the cache holds (and flush what is dirty first);
   // planReads empties the cache before it plans reads through it.
-  const plan = await planReads(target, spans, options.chunkBytes, options.blockingReads === true);
+  const plan = await planReads(target, spans, options.chunkBytes, options.blockingReads === true, options.cacheEmptied === true);
   if (plan.blocking) {
     try {
       return await verifyBlocking(target, plan, spans, cursor, options, errors);

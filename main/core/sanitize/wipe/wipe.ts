@@ -109,13 +109,14 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
   };
 
   /** Pass options that move the job's progress along as bytes are done, and count into `record`. */
-  const io = (phase: string, spans: readonly Span[] | undefined, count: (bytes: number) => void): PassIoOptions => {
+  const io = (phase: string, spans: readonly Span[] | undefined, count: (bytes: number) => void, verifyFollows = false): PassIoOptions => {
     const base = jobDone;
     report(phase, base);
     return {
       signal,
       errors,
       ...(spans === undefined ? {} : { spans }),
+      ...(verifyFollows ? { verifyFollows } : {}),
       onBytes: (bytes) => {
         count(bytes);
         report(phase, base + bytes);
@@ -123,13 +124,14 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
     };
   };
 
-  const overwrite = async (pass: number, session: PassSession, phase: string, spans?: readonly Span[]): Promise<PassRecord> => {
+  /** `verifyFollows`: readBack comes next, in the same session (see PassIoOptions.verifyFollows). */
+  const overwrite = async (pass: number, session: PassSession, phase: string, verifyFollows: boolean, spans?: readonly Span[]): Promise<PassRecord> => {
     currentPass = pass;
     const record: PassRecord = { pass, pattern: spans === undefined ? session.kind : 'quick', bytes: 0, startedAt: new Date().toISOString(), endedAt: '', bytesPerSecond: 0, verified: null };
     passes.push(record);
     const startedAt = performance.now();
     try {
-      await session.write(io(phase, spans, (bytes) => (record.bytes = bytes)));
+      await session.write(io(phase, spans, (bytes) => (record.bytes = bytes), verifyFollows));
     } finally {
       // Also when the pass stopped early: the record says how far it got.
       const seconds = (performance.now() - startedAt) / 1000;
@@ -175,7 +177,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
       jobTotal = regionBytes * (1 + verifications);
       const zeros = engine(target, 'zero');
       try {
-        const record = await overwrite(1, zeros, 'quick', regions);
+        const record = await overwrite(1, zeros, 'quick', verifications > 0, regions);
         if (verifications > 0) await readBack(record, zeros, 'verify 1/1: quick', regions);
       } finally {
         await zeros.close();
@@ -186,8 +188,9 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
         const pass = index + 1;
         const session = engine(target, kind);
         try {
-          const record = await overwrite(pass, session, `pass ${pass}/${plan.length}: ${kind}`);
-          if (verify === 'all' || (verify === 'last' && pass === plan.length)) await readBack(record, session, `verify ${pass}/${plan.length}: ${kind}`);
+          const verified = verify === 'all' || (verify === 'last' && pass === plan.length);
+          const record = await overwrite(pass, session, `pass ${pass}/${plan.length}: ${kind}`, verified);
+          if (verified) await readBack(record, session, `verify ${pass}/${plan.length}: ${kind}`);
         } finally {
           await session.close();
         }
