@@ -212,6 +212,8 @@ export const SanitizeDriveResultSchema = z.object({
   throughputBytesPerSecond: z.number(),
   error: ErrorInfoSchema.nullable(),
   certificate: WrittenCertificateSchema.nullable(),
+  /** Why a certificate asked for was not written (the wipe happened as reported). */
+  certificateError: ErrorInfoSchema.nullable(),
 });
 export const SanitizeResultSchema = z.object({ results: z.array(SanitizeDriveResultSchema) });
 export type SanitizeResult = z.infer<typeof SanitizeResultSchema>;

@@ -1,6 +1,6 @@
 /** Sanitizing drives from the wizard: estimates, then parallel wipes with a certificate each. */
 import { describeDrive } from '../core/drives';
-import { buildCertificateRecord, checkCertificateFolder, writeCertificate, type WrittenCertificate } from '../core/sanitize/certificate';
+import { checkCertificateFolder, issueCertificates, type CertificateIssue } from '../core/sanitize/certificate';
 import { estimateSeconds, sanitizeDrives, WIPE_METHODS, type WipeResult } from '../core/sanitize/wipe';
 import type { ChosenDrive } from '../core/target';
 import { toPanoramaUsbError } from '../core/errors';
@@ -34,23 +34,18 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
             context.progress('sanitize', sum.done, sum.total);
           },
         });
-        const rows = [];
-        for (const [index, wipe] of results.entries()) {
+        const wiped = results.flatMap((wipe, index) => {
           const drive = chosen[index]?.assessment.drive;
-          if (drive === undefined) continue;
-          let certificate: WrittenCertificate | null = null;
-          if (request.certificateFolder !== null) {
-            const record = buildCertificateRecord({ wipe, drive, ...(request.organisation === undefined || request.organisation === '' ? {} : { organisation: request.organisation }), ...(request.technician === undefined || request.technician === '' ? {} : { technician: request.technician }) });
-            certificate = await writeCertificate(record, request.certificateFolder);
-          }
-          rows.push(summarize(wipe, describeDrive(drive), certificate));
-        }
-        return { results: rows };
+          return drive === undefined ? [] : [{ wipe, drive }];
+        });
+        // A certificate that cannot be written fails that drive's certificate only: every drive keeps its row.
+        const issues = request.certificateFolder === null ? [] : await issueCertificates(wiped, request.certificateFolder, { organisation: request.organisation, technician: request.technician });
+        return { results: wiped.map(({ wipe, drive }, index) => summarize(wipe, describeDrive(drive), issues[index] ?? null)) };
       });
       detach(
         result.then(
           async ({ results }) => {
-            for (const row of results) await record(services, 'sanitize', row.outcome === 'sanitized' ? 'succeeded' : row.outcome, { drive: row.target, method: row.method, nistLevel: row.nistLevel, verification: row.verification, recordSha256: row.certificate?.sha256 ?? null });
+            for (const row of results) await record(services, 'sanitize', row.outcome === 'sanitized' ? 'succeeded' : row.outcome, { drive: row.target, method: row.method, nistLevel: row.nistLevel, verification: row.verification, recordSha256: row.certificate?.sha256 ?? null, ...(row.certificateError === null ? {} : { certificateError: row.certificateError.code }) });
             const sanitized = new Set(results.filter((row) => row.outcome === 'sanitized').map((row) => row.target));
             await journal(services, request.sessionId, (session) => (session.drive !== null && sanitized.has(session.drive.path) ? { driveHoldsArchive: false, driveSanitized: true } : {}));
           },
@@ -62,7 +57,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
   };
 }
 
-function summarize(wipe: WipeResult, description: string, certificate: WrittenCertificate | null) {
+function summarize(wipe: WipeResult, description: string, issue: CertificateIssue | null) {
   return {
     target: wipe.target,
     description,
@@ -73,6 +68,7 @@ function summarize(wipe: WipeResult, description: string, certificate: WrittenCe
     durationSeconds: wipe.durationSeconds,
     throughputBytesPerSecond: wipe.throughputBytesPerSecond,
     error: wipe.error,
-    certificate,
+    certificate: issue?.certificate ?? null,
+    certificateError: issue?.error ?? null,
   };
 }

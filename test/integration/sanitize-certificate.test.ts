@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildCertificateRecord, canonicalJson, checkCertificateFolder, FLASH_NOTE_LINES, writeCertificate, type CertificateDrive, type CertificateRecord, type WipeResultLike } from '../../main/core/sanitize/certificate';
+import { buildCertificateRecord, canonicalJson, checkCertificateFolder, FLASH_NOTE_LINES, issueCertificates, writeCertificate, type CertificateDrive, type CertificateRecord, type WipeResultLike } from '../../main/core/sanitize/certificate';
 import { imageDir } from '../support/images';
 import { expectRefusal } from '../support/refusal';
 import { mustRun, tool } from '../support/tools';
@@ -224,6 +224,40 @@ describe('certificate of sanitization', () => {
     expect(readdirSync(folder).sort()).toEqual([path.basename(first.jsonPath), path.basename(first.pdfPath), path.basename(blocker)].sort());
 
     await expectRefusal(writeCertificate(rec, path.join(dir, 'no-such-folder')), { code: 'FOLDER_NOT_FOUND', outcome: 'refused' });
+  });
+
+  it('a batch whose folder fills up after the first certificate: the first is written, the second gets its error, nothing is thrown or left half-written', async (context) => {
+    // One certificate's size in pages, then a folder (a tmpfs, as root) with room for one and a half.
+    const sized = subfolder('sized');
+    const one = await writeCertificate(record(sampleWipe()), sized);
+    const pages = [one.jsonPath, one.pdfPath].reduce((sum, file) => sum + Math.ceil(statSync(file).size / 4096), 0);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    const small = subfolder('small-tmpfs');
+    if (process.getuid?.() !== 0 || tool('mount', ['-t', 'tmpfs', '-o', `size=${(pages + Math.floor(pages / 2)) * 4096}`, 'tmpfs', small]).status !== 0) {
+      context.skip();
+      return;
+    }
+    try {
+      const second = { ...DRIVE, path: '/dev/sdz', serial: 'SECOND' };
+      const issues = await issueCertificates(
+        [
+          { wipe: sampleWipe(), drive: DRIVE },
+          { wipe: sampleWipe({ target: '/dev/sdz' }), drive: second },
+        ],
+        small,
+        { organisation: 'Example Field Services', technician: '' },
+      );
+      expect(issues.map((issue) => [issue.target, issue.certificate === null, issue.error?.code ?? null])).toEqual([
+        [DRIVE.path, false, null],
+        ['/dev/sdz', true, 'CERTIFICATE_WRITE_FAILED'],
+      ]);
+      expect(issues[1]?.error?.message).toMatch(/ENOSPC.*nothing was kept/);
+      // Only the first pair is there: the second's JSON, written before its PDF failed, was removed.
+      expect(readdirSync(small).sort()).toEqual([path.basename(issues[0]?.certificate?.jsonPath ?? ''), path.basename(issues[0]?.certificate?.pdfPath ?? '')].sort());
+      expect(pdfText(issues[0]?.certificate?.pdfPath ?? '')).toContain('Example Field Services');
+    } finally {
+      mustRun('umount', [small]);
+    }
   });
 
   it('checks a certificate folder before anything is done: missing, a file, not writable, or fine', async (context) => {

@@ -7,7 +7,7 @@
 import { describeDrive, formatSize } from '../../core/drives';
 import { cancelled, failed } from '../../core/errors';
 import { passEngineFor } from '../../core/offthread';
-import { buildCertificateRecord, checkCertificateFolder, writeCertificate } from '../../core/sanitize/certificate';
+import { checkCertificateFolder, issueCertificates } from '../../core/sanitize/certificate';
 import { sanitizeDrives, type VerifyMode, type WipeMethod, type WipeProgress, type WipeResult } from '../../core/sanitize/wipe';
 import { chooseDrive, type ChosenDrive } from '../../core/target';
 import type { CliRuntime, CommandOutcome } from '../runtime';
@@ -48,15 +48,15 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
   await runtime.confirm(`Erase (${METHOD_WORDS[method]}) and reformat ${chosen.length === 1 ? '' : `${chosen.length} drives: `}`, names, chosen.length > 1 ? { typed: String(chosen.length) } : {});
 
   const results = await sanitizeDrives(chosen, { method, verify, signal: runtime.signal, onProgress: progressPrinter(runtime), passEngine: passEngineFor(runtime.diskWorkerScript) });
-  const certificates = [];
-  if (certificateDir !== undefined) {
-    for (const [index, result] of results.entries()) {
-      const drive = chosen[index]?.assessment.drive;
-      if (drive === undefined) continue;
-      const record = buildCertificateRecord({ wipe: result, drive });
-      certificates.push({ target: result.target, ...(await writeCertificate(record, certificateDir)) });
-    }
-  }
+  const wiped = results.flatMap((wipe, index) => {
+    const drive = chosen[index]?.assessment.drive;
+    return drive === undefined ? [] : [{ wipe, drive }];
+  });
+  // Each drive's certificate on its own: one that cannot be written leaves the others (and this report) whole.
+  const issues = certificateDir === undefined ? [] : await issueCertificates(wiped, certificateDir);
+  const certificates = issues.flatMap((issue) => (issue.certificate === null ? [] : [{ target: issue.target, ...issue.certificate }]));
+  const unwritten = issues.flatMap((issue) => (issue.error === null ? [] : [`${issue.target}: ${issue.error.code}: ${issue.error.message}`]));
+  const unwrittenText = unwritten.length === 0 ? '' : ` Certificates NOT written: ${unwritten.join('; ')}.`;
   const summary = (result: WipeResult): string =>
     `${result.target}: ${result.outcome}${result.outcome === 'sanitized' ? `, NIST SP 800-88 Rev.2 level: ${result.nistLevel === 'Clear' ? 'Clear' : 'none (not a full, verified overwrite)'}, verification ${result.verification}` : ` (${result.error?.code ?? '?'}: ${result.error?.message ?? ''})`}, ${Math.round(result.durationSeconds)} s`;
   const notSanitized = results.filter((result) => result.outcome !== 'sanitized');
@@ -64,7 +64,11 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
     const detail = notSanitized.map(summary).join('; ');
     const written = certificates.length > 0 ? ` Certificates written to ${certificateDir ?? ''}.` : '';
     if (notSanitized.every((result) => result.outcome === 'cancelled')) throw cancelled('CANCELLED', `Sanitizing was cancelled: ${detail}. The drives are NOT sanitized.${written}`, 'Run it again to sanitize them.');
-    throw failed('SANITIZE_INCOMPLETE', `${results.length - notSanitized.length} of ${results.length} drives sanitized. Not sanitized: ${detail}.${written}`, 'Check the drives named (reseat or replace them) and sanitize them again.');
+    throw failed('SANITIZE_INCOMPLETE', `${results.length - notSanitized.length} of ${results.length} drives sanitized. Not sanitized: ${detail}.${written}${unwrittenText}`, 'Check the drives named (reseat or replace them) and sanitize them again.');
+  }
+  if (unwritten.length > 0) {
+    const written = certificates.length > 0 ? ` Certificates written: ${certificates.map((certificate) => certificate.pdfPath).join(', ')}.` : '';
+    throw failed('CERTIFICATE_NOT_WRITTEN', `Every drive was sanitized (${results.map(summary).join('; ')}), but not every certificate could be written.${unwrittenText}${written}`, 'A certificate is made when its wipe ends: free space in (or restore) the certificate folder, then sanitize the drives named again to get theirs.');
   }
   const lines = [
     ...results.map(summary),

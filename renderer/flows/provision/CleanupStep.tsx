@@ -140,7 +140,13 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
               {driveResult.method === 'quick' && driveResult.outcome === 'sanitized' ? ' A quick erase removes the partition table and the file system, not the old contents of free space: use zero or random for a drive that leaves your hands.' : ''}
             </p>
             {driveResult.error === null ? null : <p>{driveResult.error.message}</p>}
-            {driveResult.certificate === null ? <p>No certificate was saved.</p> : <p>Certificate: <code>{driveResult.certificate.pdfPath}</code></p>}
+            {driveResult.certificate !== null ? (
+              <p>
+                Certificate: <code>{driveResult.certificate.pdfPath}</code>
+              </p>
+            ) : (
+              <p>No certificate was saved{driveResult.certificateError === null ? '.' : `: ${driveResult.certificateError.message}`}</p>
+            )}
           </div>
         )}
       </section>

@@ -54,7 +54,7 @@ export function DoneStep({ state }: { state: ProvisionState }) {
         <dd>
           {sanitized === null
             ? 'Not sanitized: it still holds the archive.'
-            : `${sanitized.outcome === 'sanitized' && sanitized.method === 'quick' ? 'quick-erased (old contents may remain in free space)' : sanitized.outcome}, method ${sanitized.method}, NIST SP 800-88 level ${sanitized.nistLevel === 'Clear' ? 'Clear' : 'none'}${sanitized.certificate === null ? '' : `, certificate ${sanitized.certificate.pdfPath} (SHA-256 ${sanitized.certificate.sha256.slice(0, 16)}…)`}`}
+            : `${sanitized.outcome === 'sanitized' && sanitized.method === 'quick' ? 'quick-erased (old contents may remain in free space)' : sanitized.outcome}, method ${sanitized.method}, NIST SP 800-88 level ${sanitized.nistLevel === 'Clear' ? 'Clear' : 'none'}${sanitized.certificate !== null ? `, certificate ${sanitized.certificate.pdfPath} (SHA-256 ${sanitized.certificate.sha256.slice(0, 16)}…)` : sanitized.certificateError === null ? '' : `, certificate NOT saved (${sanitized.certificateError.code})`}`}
         </dd>
       </dl>
       <section aria-labelledby="software-title" className="panel">

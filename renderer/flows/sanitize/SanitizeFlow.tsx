@@ -165,7 +165,9 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
                       <td>{row.nistLevel === 'Clear' ? 'Clear' : 'none'}</td>
                       <td>{row.verification}</td>
                       <td>{formatDuration(row.durationSeconds)}</td>
-                      <td>{row.certificate === null ? 'not saved' : <code>{row.certificate.pdfPath}</code>}</td>
+                      <td data-testid="result-certificate">
+                        {row.certificate !== null ? <code>{row.certificate.pdfPath}</code> : row.certificateError === null ? 'not asked for' : `not saved — ${row.certificateError.message}${row.certificateError.nextStep === undefined ? '' : ` ${row.certificateError.nextStep}`}`}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -29,14 +29,19 @@ export function certificateBaseName(record: CertificateRecord): string {
   return `sanitization-${drive}-${date}-${id8}`;
 }
 
+/** Creates `file` (never an existing one) with `data`; a file it created but could not fill (ENOSPC…) is removed. */
 async function writeNew(file: string, data: Buffer | string): Promise<void> {
   const handle = await open(file, 'wx', 0o644);
   try {
     await handle.writeFile(data);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    // Created exclusively just above: this file is ours to remove.
+    await unlink(file).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
 }
 
 /**
