@@ -2,11 +2,12 @@
  * `sanitize` as a user runs it: several drives at once, certificates written and readable with
  * pdftotext, and a refusal for any one drive leaving every drive untouched.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../main/core/disk';
+import { EXIT_CODES } from '../../main/core/errors';
 import { parseSingleJson, runBin } from '../support/cli';
 import { fileSha256, imageDir, MiB, sparseImage } from '../support/images';
 import { mtools, mtoolsImage } from '../support/tools';
@@ -75,6 +76,32 @@ describe('panorama-usb sanitize', () => {
     expect(run.status).toBe(2);
     expect(parseSingleJson(run.stdout)).toMatchObject({ ok: false, error: { code: 'FOLDER_NOT_FOUND', nextStep: expect.stringContaining('Create it') as unknown } });
     expect(await fileSha256(image)).toBe(before);
+  });
+
+  it('a certificate folder that runs out of space: both drives are sanitized and reported, the certificates not written are named, nothing half-written is left', (context) => {
+    const images = [withSecret('full-0.img'), withSecret('full-1.img')];
+    const folder = path.join(dir, 'full-certificates');
+    mkdirSync(folder);
+    // One page of tmpfs (as root): a folder that passes the check but cannot hold a certificate's PDF.
+    if (process.getuid?.() !== 0 || spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4096', 'tmpfs', folder]).status !== 0) {
+      context.skip();
+      return;
+    }
+    try {
+      const run = runBin(['sanitize', ...images, '--method', 'quick', '--certificate', folder, '--yes', '--json']);
+      expect(run.status).toBe(EXIT_CODES.failed);
+      const doc = parseSingleJson(run.stdout) as { ok: boolean; error: { code: string; message: string; nextStep: string } };
+      expect(doc).toMatchObject({ ok: false, error: { code: 'CERTIFICATE_NOT_WRITTEN' } });
+      for (const image of images) {
+        expect(doc.error.message).toContain(`${image}: sanitized`);
+        expect(doc.error.message).toContain(`${image}: CERTIFICATE_WRITE_FAILED`);
+        expect(mtools('mlabel', ['-s', '-i', mtoolsImage(image, MiB), '::']).trim()).toBe('Volume label is PANORAMA');
+      }
+      expect(doc.error.nextStep).toContain('sanitize the drives named again');
+      expect(readdirSync(folder)).toEqual([]);
+    } finally {
+      spawnSync('umount', [folder]);
+    }
   });
 
   it('asks for confirmation naming the drives', async () => {
