@@ -286,7 +286,7 @@ export async function verifyPass(target: BlockTarget, pattern: PassPattern, opti
   const spans = options.spans ?? [{ start: 0, length: target.size }];
   const cursor = pattern.cursor();
   // Direct reads come from the drive whatever the cache holds (and flush what is dirty first);
-  // planReads empties the cache before it plans reads through it.
+  // planReads empties the cache (unless the session's write just did) before it plans reads through it.
   const plan = await planReads(target, spans, options.chunkBytes, options.blockingReads === true, options.cacheEmptied === true);
   if (plan.blocking) {
     try {
