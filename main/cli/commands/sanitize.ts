@@ -55,7 +55,7 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
   // Each drive's certificate on its own: one that cannot be written leaves the others (and this report) whole.
   const issues = certificateDir === undefined ? [] : await issueCertificates(wiped, certificateDir);
   const certificates = issues.flatMap((issue) => (issue.certificate === null ? [] : [{ target: issue.target, ...issue.certificate }]));
-  const unwritten = issues.flatMap((issue) => (issue.error === null ? [] : [`${issue.target}: ${issue.error.code}: ${issue.error.message}`]));
+  const unwritten = issues.flatMap((issue) => (issue.error === null ? [] : [`${issue.target}: ${issue.error.code}: ${issue.error.message.replace(/\.$/, '')}`]));
   const unwrittenText = unwritten.length === 0 ? '' : ` Certificates NOT written: ${unwritten.join('; ')}.`;
   const summary = (result: WipeResult): string =>
     `${result.target}: ${result.outcome}${result.outcome === 'sanitized' ? `, NIST SP 800-88 Rev.2 level: ${result.nistLevel === 'Clear' ? 'Clear' : 'none (not a full, verified overwrite)'}, verification ${result.verification}` : ` (${result.error?.code ?? '?'}: ${result.error?.message ?? ''})`}, ${Math.round(result.durationSeconds)} s`;
