@@ -8,6 +8,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { EXIT_CODES, exitCodeFor, refused, toPanoramaUsbError } from '../core/errors';
+import { StatusBlock } from './status-block';
 
 export interface GlobalOptions {
   json: boolean;
@@ -27,6 +28,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   isInteractive: boolean;
   ask: (question: string) => Promise<string>;
+  /** The terminal's width in characters (80 when unknown). */
+  columns?: () => number;
 }
 
 export function processIo(): CliIo {
@@ -34,6 +37,7 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isInteractive: process.stdin.isTTY && process.stderr.isTTY,
+    columns: () => process.stderr.columns,
     ask: async (question) => {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
@@ -47,13 +51,16 @@ export function processIo(): CliIo {
 
 export class CliRuntime {
   readonly controller = new AbortController();
+  private readonly statusBlock: StatusBlock;
 
   constructor(
     readonly globals: GlobalOptions,
     readonly io: CliIo,
     /** The built disk worker, when this CLI runs from dist/ (wipe passes then run there); inline otherwise. */
     readonly diskWorkerScript?: string,
-  ) {}
+  ) {
+    this.statusBlock = new StatusBlock(io.stderr, () => io.columns?.() ?? 80);
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -61,20 +68,25 @@ export class CliRuntime {
 
   /** Human-facing notes (never on stdout in --json mode, so the JSON stays one document). */
   note(text: string): void {
-    if (!this.globals.json) this.io.stderr(`${text}\n`);
+    if (this.globals.json) return;
+    this.statusBlock.clear();
+    this.io.stderr(`${text}\n`);
   }
 
   /**
-   * A live status line on a terminal (redrawn in place); nothing when stderr is not a terminal
-   * or with --json, where phase changes (note) are enough. Callers already limit it to 4 Hz.
+   * Live status lines on a terminal (one per drive, redrawn in place); nothing when stderr is
+   * not a terminal or with --json, where phase changes (note) are enough. Callers limit it to 4 Hz.
+   * Notes and the final outcome clear the block before they print.
    */
-  progress(text: string): void {
+  status(lines: readonly string[]): void {
     if (this.globals.json || !this.io.isInteractive) return;
-    this.io.stderr(`\r\x1b[2K${text}`);
+    this.statusBlock.draw(lines);
   }
 
   verbose(text: string): void {
-    if (this.globals.verbose) this.io.stderr(`${text}\n`);
+    if (!this.globals.verbose) return;
+    this.statusBlock.clear();
+    this.io.stderr(`${text}\n`);
   }
 
   /**
@@ -96,6 +108,7 @@ export class CliRuntime {
 
   /** Prints the outcome per the contract and returns the exit code. */
   succeed(outcome: CommandOutcome): number {
+    this.statusBlock.clear();
     if (this.globals.json) this.io.stdout(`${JSON.stringify({ ok: true, ...outcome.data })}\n`);
     else if (outcome.text.length > 0) this.io.stdout(outcome.text.endsWith('\n') ? outcome.text : `${outcome.text}\n`);
     return EXIT_CODES.ok;
@@ -104,6 +117,7 @@ export class CliRuntime {
   fail(error: unknown): number {
     const typed = toPanoramaUsbError(error);
     const info = typed.toInfo();
+    this.statusBlock.clear();
     if (this.globals.json) {
       this.io.stdout(`${JSON.stringify({ ok: false, error: info })}\n`);
     } else {

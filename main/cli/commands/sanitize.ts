@@ -11,6 +11,7 @@ import { checkCertificateFolder, issueCertificates } from '../../core/sanitize/c
 import { sanitizeDrives, type VerifyMode, type WipeMethod, type WipeProgress, type WipeResult } from '../../core/sanitize/wipe';
 import { chooseDrive, type ChosenDrive } from '../../core/target';
 import type { CliRuntime, CommandOutcome } from '../runtime';
+import { formatTimeLeft, textBar } from '../status-block';
 
 const METHOD_WORDS: Readonly<Record<WipeMethod, string>> = {
   quick: 'quick (partition table, filesystem metadata, first and last MiB; not a full overwrite)',
@@ -19,19 +20,38 @@ const METHOD_WORDS: Readonly<Record<WipeMethod, string>> = {
   'random-zero': 'random data, then zeros',
 };
 
-/** One line per drive's phase change; on a terminal, a live status line at most 4 times a second. */
+/** Redraws at most this often, however many drives report (each reports at ≤ 4 Hz). */
+const STATUS_INTERVAL_MS = 250;
+
+/**
+ * A note per drive's phase change; on a terminal, a status block with one bar per drive, redrawn
+ * at most 4 times a second.
+ */
 function progressPrinter(runtime: CliRuntime): (progress: WipeProgress) => void {
   const phases = new Map<string, string>();
+  // Drives keep the line they first reported on.
+  const latest = new Map<string, WipeProgress>();
+  let drawnAt = 0;
   return (progress) => {
+    latest.set(progress.target, progress);
     if (phases.get(progress.target) !== progress.phase) {
       phases.set(progress.target, progress.phase);
       runtime.note(`${progress.target}: ${progress.phase}`);
-      return;
     }
-    const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : 0;
-    const eta = progress.etaSeconds === null ? '' : `, ${Math.ceil(progress.etaSeconds / 60)} min left`;
-    runtime.progress(`${progress.target}: ${percent}% ${progress.phase}, ${formatSize(progress.bytesPerSecond)}/s${eta}`);
+    const now = Date.now();
+    if (now - drawnAt < STATUS_INTERVAL_MS) return;
+    drawnAt = now;
+    const nameWidth = Math.max(...[...latest.keys()].map((target) => target.length));
+    runtime.status([...latest.values()].map((state) => statusLine(state, nameWidth)));
   };
+}
+
+/** "/dev/sdb  [████████░░░░░░░░░░░░]  41%  pass 1/2: random  31.2 MB/s  12 min left" */
+export function statusLine(progress: WipeProgress, nameWidth: number): string {
+  const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : 0;
+  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  const eta = progress.etaSeconds === null ? '' : `  ${formatTimeLeft(progress.etaSeconds)} left`;
+  return `${progress.target.padEnd(nameWidth)}  ${textBar(fraction)} ${percent}  ${progress.phase}  ${formatSize(progress.bytesPerSecond)}/s${eta}`;
 }
 
 export async function sanitizeCommand(runtime: CliRuntime, args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
@@ -45,7 +65,7 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
   for (const target of unique) chosen.push(await chooseDrive(target));
   for (const drive of chosen) for (const warning of drive.assessment.warnings) runtime.note(`warning: ${drive.assessment.drive.path}: ${warning.message}`);
   const names = chosen.map((drive) => describeDrive(drive.assessment.drive)).join('; ');
-  await runtime.confirm(`Erase (${METHOD_WORDS[method]}) and reformat ${chosen.length === 1 ? '' : `${chosen.length} drives: `}`, names, chosen.length > 1 ? { typed: String(chosen.length) } : {});
+  await runtime.confirm(`Erase (${METHOD_WORDS[method]}) and reformat${chosen.length === 1 ? '' : ` ${chosen.length} drives:`}`, names, chosen.length > 1 ? { typed: String(chosen.length) } : {});
 
   const results = await sanitizeDrives(chosen, { method, verify, signal: runtime.signal, onProgress: progressPrinter(runtime), passEngine: passEngineFor(runtime.diskWorkerScript) });
   const wiped = results.flatMap((wipe, index) => {
