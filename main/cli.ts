@@ -21,8 +21,7 @@ runCli(process.argv.slice(2), undefined, (runtime) => {
   process.on('SIGINT', () => {
     if (interrupted) process.exit(3);
     interrupted = true;
-    process.stderr.write('\nCancelling… (press Ctrl+C again to stop at once)\n');
-    runtime.controller.abort();
+    runtime.interrupt();
   });
 }, existsSync(diskWorker) ? diskWorker : undefined)
   .then((code) => {

@@ -83,6 +83,17 @@ export class CliRuntime {
     this.statusBlock.draw(lines);
   }
 
+  /**
+   * Ctrl+C: says the work is being cancelled (whatever the output mode: it goes to stderr) and
+   * aborts it. The terminal echoed "^C" on the current line: the status block's clearing removes
+   * it, else the message starts on a line of its own.
+   */
+  interrupt(): void {
+    const cleared = this.statusBlock.clear();
+    this.io.stderr(`${cleared ? '' : '\n'}Cancelling… (press Ctrl+C again to stop at once)\n`);
+    this.controller.abort();
+  }
+
   verbose(text: string): void {
     if (!this.globals.verbose) return;
     this.statusBlock.clear();

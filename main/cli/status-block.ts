@@ -24,11 +24,12 @@ export class StatusBlock {
     this.rows = lines.length;
   }
 
-  /** Removes the block, leaving the cursor where it began, so ordinary output follows cleanly. */
-  clear(): void {
-    if (this.rows === 0) return;
+  /** Removes the block, leaving the cursor where it began, so ordinary output follows cleanly. Says whether there was one. */
+  clear(): boolean {
+    if (this.rows === 0) return false;
     this.write(`${this.toTop()}\x1b[J`);
     this.rows = 0;
+    return true;
   }
 
   private toTop(): string {

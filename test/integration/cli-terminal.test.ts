@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Terminal } from '@xterm/headless';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../main/core/errors';
 import { imageDir, MiB, sparseImage } from '../support/images';
 
 const { dir, cleanup } = imageDir('cli-terminal');
@@ -19,8 +20,10 @@ const BIN = path.resolve('bin/panorama-usb.cjs');
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** Runs the CLI on a pseudo-terminal of COLUMNS × ROWS; returns everything it drew. */
-function runOnTerminal(args: readonly string[]): { status: number | null; drawn: string } {
-  const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${[process.execPath, BIN, ...args].map(quote).join(' ')}`;
+function runOnTerminal(args: readonly string[], options: { interruptAfterSeconds?: number } = {}): { status: number | null; drawn: string } {
+  // `timeout -s INT` plays the user's Ctrl+C; --preserve-status keeps the CLI's own exit code.
+  const interrupt = options.interruptAfterSeconds === undefined ? [] : ['timeout', '--preserve-status', '-s', 'INT', String(options.interruptAfterSeconds)];
+  const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${[...interrupt, process.execPath, BIN, ...args].map(quote).join(' ')}`;
   const result = spawnSync('script', ['--quiet', '--return', '--command', command, '/dev/null'], { encoding: 'utf8', input: '', timeout: 120_000 });
   return { status: result.status, drawn: result.stdout };
 }
@@ -86,5 +89,20 @@ describe('sanitize on a terminal', () => {
       expect(final).toContain(`${image}: pass 1/1: zero`);
     }
     terminal.dispose();
+  }, 180_000);
+
+  it('on Ctrl+C takes the status lines away, says it is cancelling, and ends with the drives NOT sanitized', async () => {
+    const images = [sparseImage(dir, 'c.img', 1100 * MiB), sparseImage(dir, 'd.img', 1100 * MiB)];
+    const run = runOnTerminal(['sanitize', ...images, '--method', 'random-zero', '--verify', 'all', '--yes'], { interruptAfterSeconds: 1.5 });
+    expect(run.status, run.drawn).toBe(EXIT_CODES.cancelled);
+    const terminal = new Terminal({ cols: COLUMNS, rows: ROWS, scrollback: 1000, allowProposedApi: true });
+    await writeTo(terminal, run.drawn);
+    const final = screen(terminal);
+    terminal.dispose();
+    expect(final.filter(isBar), final.join('\n')).toEqual([]);
+    expect(final).toContain('Cancelling… (press Ctrl+C again to stop at once)');
+    const error = final.find((line) => line.startsWith('error CANCELLED: Sanitizing was cancelled:'));
+    expect(error, final.join('\n')).toContain('The drives are NOT sanitized.');
+    expect(final[final.length - 1]).toBe('next step: Run it again to sanitize them.');
   }, 180_000);
 });
