@@ -284,6 +284,13 @@ describe('overwrite methods on a 1 GiB image', () => {
     expectAtMostFourPerSecond(events.slice(0, -1).map((event) => event.at));
     const phases = [...new Set(events.map((event) => event.progress.phase))];
     expect(phases.filter((phase) => phase.startsWith('pass '))).toEqual(patterns.map((pattern, index) => `pass ${index + 1}/${patterns.length}: ${pattern}`));
+    // Time left while verifying a pass that another write follows counts that write at the write speed measured.
+    const [firstPass] = result.passes;
+    if (patterns.length > 1 && verify === 'all' && firstPass !== undefined) {
+      const whileVerifying = events.map((event) => event.progress).filter((progress) => progress.phase === `verify 1/${patterns.length}: ${patterns[0]}` && progress.etaSeconds !== null);
+      expect(whileVerifying.length).toBeGreaterThan(0);
+      for (const progress of whileVerifying) expect(progress.etaSeconds).toBeGreaterThanOrEqual(Math.floor(GiB / firstPass.bytesPerSecond));
+    }
   });
 });
 

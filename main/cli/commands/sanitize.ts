@@ -50,8 +50,10 @@ function progressPrinter(runtime: CliRuntime): (progress: WipeProgress) => void 
 export function statusLine(progress: WipeProgress, nameWidth: number): string {
   const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : 0;
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
-  const eta = progress.etaSeconds === null ? '' : `  ${formatTimeLeft(progress.etaSeconds)} left`;
-  return `${progress.target.padEnd(nameWidth)}  ${textBar(fraction)} ${percent}  ${progress.phase}  ${formatSize(progress.bytesPerSecond)}/s${eta}`;
+  // Nothing rather than "0 bytes/s" or "0 s left" before a speed is known or while formatting.
+  const speed = progress.bytesPerSecond > 0 ? `  ${formatSize(progress.bytesPerSecond)}/s` : '';
+  const eta = progress.etaSeconds === null || progress.etaSeconds === 0 ? '' : `  ${formatTimeLeft(progress.etaSeconds)} left`;
+  return `${progress.target.padEnd(nameWidth)}  ${textBar(fraction)} ${percent}  ${progress.phase}${speed}${eta}`;
 }
 
 export async function sanitizeCommand(runtime: CliRuntime, args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {

@@ -33,7 +33,7 @@ export interface WipeProgress {
   bytesTotal: number;
   /** Speed of the current phase (writes and reads differ). */
   bytesPerSecond: number;
-  /** The rest of the job at the current phase's speed; null until a speed is known. */
+  /** The rest of the job, each step at its own kind's speed (see time-left.ts); null until a speed is known. */
   etaSeconds: number | null;
 }
 

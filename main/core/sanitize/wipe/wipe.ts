@@ -11,6 +11,7 @@ import { verifiedPasses } from './estimate';
 import { inlinePassEngine, type PassSession } from './engine';
 import type { PassIoOptions, Span } from './pass';
 import { quickEraseRegions } from './quick';
+import { wipeSteps, wipeTimeLeft, type WipeStep } from './time-left';
 import { newErrorCounts, noteError, throwIfCancelled } from './retry';
 import { VERIFY_MODES, WIPE_METHODS, type PassPatternKind, type PassRecord, type VerifyMode, type WipeMethod, type WipeOptions, type WipeResult } from './types';
 
@@ -90,6 +91,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
   let bytesWritten = 0;
   let bytesVerified = 0;
   let writeSeconds = 0;
+  let verifySeconds = 0;
   let verificationsDone = 0;
   let verification: WipeResult['verification'] = 'not-run';
   let mismatchAt: number | null = null;
@@ -98,11 +100,21 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
   // Progress: the whole job's bytes, so one bar goes from 0 to 100 % across every pass.
   let jobDone = 0;
   let jobTotal = 0;
+  let steps: WipeStep[] = [];
   let currentPass = 1;
   const onProgress = options.onProgress;
   const reporter = onProgress === undefined ? null : new ProgressReporter({
     jobId: target.path,
-    emit: (event) => onProgress({ target: target.path, phase: event.phase, pass: currentPass, passes: passCount, bytesDone: event.bytesDone, bytesTotal: event.bytesTotal, bytesPerSecond: event.bytesPerSecond, etaSeconds: event.etaSeconds }),
+    emit: (event) => {
+      // Each step left at its own kind's speed (reads outrun writes), not all at the current phase's.
+      const etaSeconds = wipeTimeLeft({
+        steps,
+        bytesDone: event.bytesDone,
+        current: { kind: event.phase.startsWith('verify') ? 'read' : 'write', bytesPerSecond: event.bytesPerSecond },
+        finished: { write: writeSeconds > 0 ? bytesWritten / writeSeconds : null, read: verifySeconds > 0 ? bytesVerified / verifySeconds : null },
+      });
+      onProgress({ target: target.path, phase: event.phase, pass: currentPass, passes: passCount, bytesDone: event.bytesDone, bytesTotal: event.bytesTotal, bytesPerSecond: event.bytesPerSecond, etaSeconds });
+    },
   });
   const report = (phase: string, done: number, final = false): void => {
     reporter?.report(phase, done, jobTotal, { final });
@@ -147,6 +159,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
   const readBack = async (record: PassRecord, session: PassSession, phase: string, spans?: readonly Span[]): Promise<void> => {
     throwIfCancelled(signal, target.path);
     let verified = 0;
+    const startedAt = performance.now();
     try {
       const result = await session.verify(io(phase, spans, (bytes) => (verified = bytes)));
       verified = result.bytes;
@@ -159,6 +172,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
       verificationsDone += 1;
     } finally {
       bytesVerified += verified;
+      verifySeconds += (performance.now() - startedAt) / 1000;
       jobDone += verified;
     }
   };
@@ -175,6 +189,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
       const regions = quickEraseRegions(target);
       const regionBytes = regions.reduce((sum, region) => sum + region.length, 0);
       jobTotal = regionBytes * (1 + verifications);
+      steps = wipeSteps(1, regionBytes, () => verifications > 0);
       const zeros = engine(target, 'zero');
       try {
         const record = await overwrite(1, zeros, 'quick', verifications > 0, regions);
@@ -184,11 +199,13 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
       }
     } else {
       jobTotal = target.size * (plan.length + verifications);
+      const isVerified = (pass: number): boolean => verify === 'all' || (verify === 'last' && pass === plan.length);
+      steps = wipeSteps(plan.length, target.size, isVerified);
       for (const [index, kind] of plan.entries()) {
         const pass = index + 1;
         const session = engine(target, kind);
         try {
-          const verified = verify === 'all' || (verify === 'last' && pass === plan.length);
+          const verified = isVerified(pass);
           const record = await overwrite(pass, session, `pass ${pass}/${plan.length}: ${kind}`, verified);
           if (verified) await readBack(record, session, `verify ${pass}/${plan.length}: ${kind}`);
         } finally {
