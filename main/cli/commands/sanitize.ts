@@ -47,7 +47,7 @@ function progressPrinter(runtime: CliRuntime): (progress: WipeProgress) => void 
 }
 
 /** "/dev/sdb  [████████░░░░░░░░░░░░]  41%  pass 1/2: random  31.2 MB/s  12 min left" */
-export function statusLine(progress: WipeProgress, nameWidth: number): string {
+function statusLine(progress: WipeProgress, nameWidth: number): string {
   const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : 0;
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
   // Nothing rather than "0 bytes/s" or "0 s left" before a speed is known or while formatting.
