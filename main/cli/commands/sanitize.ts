@@ -56,6 +56,12 @@ function statusLine(progress: WipeProgress, nameWidth: number): string {
   return `${progress.target.padEnd(nameWidth)}  ${textBar(fraction)} ${percent}  ${progress.phase}${speed}${eta}`;
 }
 
+/** A drive's error for the summary: a cancellation's message says it all, without its code in front. */
+function failureText(result: WipeResult): string {
+  const message = (result.error?.message ?? '').replace(/\.$/, '');
+  return result.error === null || result.error.code === 'CANCELLED' ? message : `${result.error.code}: ${message}`;
+}
+
 export async function sanitizeCommand(runtime: CliRuntime, args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
   const method = options['method'] as WipeMethod;
   const verify = (options['verify'] ?? 'last') as VerifyMode;
@@ -80,11 +86,11 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
   const unwritten = issues.flatMap((issue) => (issue.error === null ? [] : [`${issue.target}: ${issue.error.code}: ${issue.error.message.replace(/\.$/, '')}`]));
   const unwrittenText = unwritten.length === 0 ? '' : ` Certificates NOT written: ${unwritten.join('; ')}.`;
   const summary = (result: WipeResult): string =>
-    `${result.target}: ${result.outcome}${result.outcome === 'sanitized' ? `, NIST SP 800-88 Rev.2 level: ${result.nistLevel === 'Clear' ? 'Clear' : 'none (not a full, verified overwrite)'}, verification ${result.verification}` : ` (${result.error?.code ?? '?'}: ${result.error?.message ?? ''})`}, ${Math.round(result.durationSeconds)} s`;
+    `${result.target}: ${result.outcome}${result.outcome === 'sanitized' ? `, NIST SP 800-88 Rev.2 level: ${result.nistLevel === 'Clear' ? 'Clear' : 'none (not a full, verified overwrite)'}, verification ${result.verification}` : ` (${failureText(result)})`}, ${Math.round(result.durationSeconds)} s`;
   const notSanitized = results.filter((result) => result.outcome !== 'sanitized');
   if (notSanitized.length > 0) {
     const detail = notSanitized.map(summary).join('; ');
-    const written = certificates.length > 0 ? ` Certificates written to ${certificateDir ?? ''}.` : '';
+    const written = certificates.length > 0 ? ` Certificates, each saying what was and was not done, written to ${certificateDir ?? ''}.` : '';
     if (notSanitized.every((result) => result.outcome === 'cancelled')) throw cancelled('CANCELLED', `Sanitizing was cancelled: ${detail}. The drives are NOT sanitized.${written}`, 'Run it again to sanitize them.');
     throw failed('SANITIZE_INCOMPLETE', `${results.length - notSanitized.length} of ${results.length} drives sanitized. Not sanitized: ${detail}.${written}${unwrittenText}`, 'Check the drives named (reseat or replace them) and sanitize them again.');
   }
