@@ -3,11 +3,12 @@
  * line is edited, removed, moved or cut short; appends that chain under concurrency and across
  * reopenings; secrets refused with the file left byte-identical; exports that never overwrite.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultDataDir } from '../../main/core/app';
 import { AuditLog, GENESIS_HASH, hashEntry, type AuditEntry } from '../../main/core/audit';
@@ -134,6 +135,32 @@ describe('AuditLog chain', () => {
     await expect(log.verify()).resolves.toEqual({ ok: true, entries: 50, brokenAt: null, reason: null });
     expect((await log.read()).map((entry) => entry.seq)).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
   });
+
+  it('chains appends from four processes at once (the app and CLIs in other terminals), and takes over a dead process\'s lock', async () => {
+    const dir = freshDir();
+    // A small program around the real AuditLog, bundled by esbuild: each process appends 30 entries as fast as it can.
+    const program = path.join(dir, 'append.cjs');
+    buildSync({
+      stdin: { contents: `import { AuditLog } from ${JSON.stringify(path.resolve('main/core/audit'))};\nvoid (async () => { const log = AuditLog.open(process.argv[2]); for (let i = 0; i < 30; i += 1) await log.append('scan', 'info', { pid: process.pid, i }); })();`, resolveDir: process.cwd(), loader: 'ts' },
+      bundle: true, platform: 'node', format: 'cjs', packages: 'external', outfile: program, logLevel: 'silent',
+    });
+    const env = { ...process.env, NODE_PATH: path.resolve('node_modules') };
+    const runs = await Promise.all(Array.from({ length: 4 }, () => new Promise<number | null>((resolve) => {
+      execFile(process.execPath, [program, dir], { env }, (error) => resolve(error === null ? 0 : (error.code === undefined ? null : Number(error.code))));
+    })));
+    expect(runs).toEqual([0, 0, 0, 0]);
+    const log = AuditLog.open(dir);
+    await expect(log.verify()).resolves.toEqual({ ok: true, entries: 120, brokenAt: null, reason: null });
+    expect(existsSync(`${log.path}.lock`)).toBe(false);
+
+    // A process killed while it held the lock leaves its folder behind; once stale, the next append takes it over.
+    mkdirSync(`${log.path}.lock`);
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(`${log.path}.lock`, longAgo, longAgo);
+    await expect(log.append('scan', 'info', { after: 'stale lock' })).resolves.toMatchObject({ seq: 121 });
+    await expect(log.verify()).resolves.toMatchObject({ ok: true, entries: 121 });
+    expect(existsSync(`${log.path}.lock`)).toBe(false);
+  }, 60_000);
 
   it('continues the chain after reopening, and after a line cut short by a power cut', async () => {
     const dir = freshDir();

@@ -1,13 +1,16 @@
 /**
  * The audit log: `<dataDir>/audit.jsonl`, one hash-chained entry per line, only ever appended.
- * Appends are queued in-process so concurrent callers chain one after another; each line is
- * written with one append and fsynced before the next, and the chain continues from whatever
- * the file ends with, so the app and the CLI can take turns on the same log.
+ * Appends are queued in-process so concurrent callers chain one after another, and each
+ * operation holds a lock on the file across processes (proper-lockfile: a lock folder beside it,
+ * taken over when its holder died), so the app and several CLIs at once — two terminals each
+ * sanitizing a drive — never chain two entries onto the same one. Each line is written with
+ * one append and fsynced before the next, and the chain continues from whatever the file ends with.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { lock } from 'proper-lockfile';
 import { errnoCode, failed, PanoramaUsbError, refused } from '../errors';
 import { syncFolder } from '../files';
 import { formatLine, hashEntry, parseLine, verifyText } from './chain';
@@ -16,6 +19,10 @@ import { readTail } from './tail';
 import { GENESIS_HASH, type AuditAction, type AuditEntry, type AuditExport, type AuditOutcome, type AuditSubject, type AuditVerification } from './types';
 
 export const AUDIT_FILE_NAME = 'audit.jsonl';
+/** A lock not refreshed for this long belongs to a process that died; proper-lockfile refreshes live ones. */
+const LOCK_STALE_MS = 10_000;
+/** About 20 s of waiting in all: far longer than another process's append, and long enough to take over a dead one's lock once it is stale. */
+const LOCK_RETRIES = { retries: 60, factor: 1.2, minTimeout: 10, maxTimeout: 500 };
 
 
 
@@ -47,9 +54,25 @@ export class AuditLog {
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work);
+    const result = this.queue.then(() => this.acrossProcesses(work));
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** Runs `work` holding the log's lock; another process's turn lasts one append (milliseconds). */
+  private async acrossProcesses<T>(work: () => Promise<T>): Promise<T> {
+    let release: () => Promise<void>;
+    try {
+      release = await lock(this.path, { realpath: false, lockfilePath: `${this.path}.lock`, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
+    } catch (error) {
+      throw failed('AUDIT_LOG_BUSY', `The audit log ${this.path} is locked by another panorama-usb (${errnoCode(error) ?? 'unknown error'}); nothing was written.`, `Try again; if no other panorama-usb is running, remove ${this.path}.lock.`, error);
+    }
+    try {
+      return await work();
+    } finally {
+      // A lock already lost (taken over as stale) has nothing left to release.
+      await release().catch(() => undefined);
+    }
   }
 
   /** Refuses (writing nothing) a subject that looks like key material; otherwise appends one durable line. */
