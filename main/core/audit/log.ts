@@ -63,7 +63,16 @@ export class AuditLog {
   private async acrossProcesses<T>(work: () => Promise<T>): Promise<T> {
     let release: () => Promise<void>;
     try {
-      release = await lock(this.path, { realpath: false, lockfilePath: `${this.path}.lock`, stale: LOCK_STALE_MS, retries: LOCK_RETRIES });
+      release = await lock(this.path, {
+        realpath: false,
+        lockfilePath: `${this.path}.lock`,
+        stale: LOCK_STALE_MS,
+        retries: LOCK_RETRIES,
+        // proper-lockfile's default throws from a timer, which would take the whole app down. A lock
+        // lost mid-append (held past 10 s, e.g. a stalled disk) can at worst fork the chain, and
+        // `audit --verify` shows exactly where.
+        onCompromised: () => undefined,
+      });
     } catch (error) {
       throw failed('AUDIT_LOG_BUSY', `The audit log ${this.path} is locked by another panorama-usb (${errnoCode(error) ?? 'unknown error'}); nothing was written.`, `Try again; if no other panorama-usb is running, remove ${this.path}.lock.`, error);
     }
