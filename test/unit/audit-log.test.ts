@@ -162,6 +162,14 @@ describe('AuditLog chain', () => {
     expect(existsSync(`${log.path}.lock`)).toBe(false);
   }, 60_000);
 
+  it('says so when the log cannot even be locked (its folder gone), creating nothing', async () => {
+    const dir = freshDir();
+    const log = AuditLog.open(dir);
+    rmSync(dir, { recursive: true });
+    await expect(log.append('scan', 'info', { index: 1 })).rejects.toMatchObject({ code: 'AUDIT_LOCK_FAILED', outcome: 'failed' });
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('continues the chain after reopening, and after a line cut short by a power cut', async () => {
     const dir = freshDir();
     const first = AuditLog.open(dir);

@@ -74,7 +74,9 @@ export class AuditLog {
         onCompromised: () => undefined,
       });
     } catch (error) {
-      throw failed('AUDIT_LOG_BUSY', `The audit log ${this.path} is locked by another panorama-usb (${errnoCode(error) ?? 'unknown error'}); nothing was written.`, `Try again; if no other panorama-usb is running, remove ${this.path}.lock.`, error);
+      const code = errnoCode(error);
+      if (code === 'ELOCKED') throw failed('AUDIT_LOG_BUSY', `The audit log ${this.path} is locked by another panorama-usb; nothing was written.`, `Try again; if no other panorama-usb is running, remove ${this.path}.lock.`, error);
+      throw failed('AUDIT_LOCK_FAILED', `The audit log ${this.path} cannot be locked (${code ?? (error instanceof Error ? error.message : 'unknown error')}); nothing was written.`, 'Check the data folder\'s permissions and the disk.', error);
     }
     try {
       return await work();
