@@ -16,11 +16,21 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
 // Built next to this file (dist/main/disk-worker.cjs): wipe passes run there, off this thread's heap.
 const diskWorker = path.join(__dirname, 'main', 'disk-worker.cjs');
 
-let interrupted = false;
+/**
+ * A second SIGINT this soon after the first is the same Ctrl+C arriving twice (the terminal signals
+ * every process in its group, and a wrapper such as npx or timeout passes it on as well), not a
+ * person asking to stop at once: that would exit before the report that says what state each drive is in.
+ */
+const SAME_CTRL_C_MS = 500;
+let interruptedAt: number | null = null;
 runCli(process.argv.slice(2), undefined, (runtime) => {
   process.on('SIGINT', () => {
-    if (interrupted) process.exit(3);
-    interrupted = true;
+    const now = performance.now();
+    if (interruptedAt !== null) {
+      if (now - interruptedAt >= SAME_CTRL_C_MS) process.exit(3);
+      return;
+    }
+    interruptedAt = now;
     runtime.interrupt();
   });
 }, existsSync(diskWorker) ? diskWorker : undefined)

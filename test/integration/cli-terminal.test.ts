@@ -22,7 +22,9 @@ const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 /** Runs the CLI on a pseudo-terminal of COLUMNS × ROWS; returns everything it drew. */
 function runOnTerminal(args: readonly string[], options: { interruptAfterSeconds?: number } = {}): { status: number | null; drawn: string } {
   // `timeout -s INT` plays the user's Ctrl+C; --preserve-status keeps the CLI's own exit code.
-  const interrupt = options.interruptAfterSeconds === undefined ? [] : ['timeout', '--preserve-status', '-s', 'INT', String(options.interruptAfterSeconds)];
+  // --foreground: without it timeout signals its whole process group as well, so the CLI can get
+  // two SIGINTs — the second is "press Ctrl+C again to stop at once", which exits before the report.
+  const interrupt = options.interruptAfterSeconds === undefined ? [] : ['timeout', '--foreground', '--preserve-status', '-s', 'INT', String(options.interruptAfterSeconds)];
   const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${[...interrupt, process.execPath, BIN, ...args].map(quote).join(' ')}`;
   const result = spawnSync('script', ['--quiet', '--return', '--command', command, '/dev/null'], { encoding: 'utf8', input: '', timeout: 120_000 });
   return { status: result.status, drawn: result.stdout };
