@@ -102,8 +102,8 @@ const COMMANDS: readonly CommandSpec[] = [
     build: (c) =>
       c
         .argument('<targets...>')
-        .addOption(new Option('--method <method>').choices(['quick', 'zero', 'random', 'random-zero']).makeOptionMandatory())
-        .addOption(new Option('--verify <mode>').choices(['last', 'all', 'off']).default('last'))
+        .addOption(new Option('--method <method>', 'quick: partition table, metadata, first and last MiB only; zero / random: one full pass; random-zero: both').choices(['quick', 'zero', 'random', 'random-zero']).makeOptionMandatory())
+        .addOption(new Option('--verify <mode>', 'read back the last pass, every pass, or nothing (not Clear)').choices(['last', 'all', 'off']).default('last'))
         .option('--certificate <dir>', 'write a certificate of sanitization (JSON + PDF) per drive here'),
     action: sanitizeCommand,
   },

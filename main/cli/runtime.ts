@@ -28,7 +28,7 @@ export interface CliIo {
   stderr: (text: string) => void;
   isInteractive: boolean;
   ask: (question: string) => Promise<string>;
-  /** The terminal's width in characters (80 when unknown). */
+  /** The terminal's width in characters (0 when unknown: the status block then takes 80). */
   columns?: () => number;
 }
 
@@ -59,7 +59,7 @@ export class CliRuntime {
     /** The built disk worker, when this CLI runs from dist/ (wipe passes then run there); inline otherwise. */
     readonly diskWorkerScript?: string,
   ) {
-    this.statusBlock = new StatusBlock(io.stderr, () => io.columns?.() ?? 80);
+    this.statusBlock = new StatusBlock(io.stderr, () => io.columns?.() ?? 0);
   }
 
   get signal(): AbortSignal {
