@@ -1,11 +1,13 @@
 /** `npm run bench`: performance goals as ratios measured side by side in one run. */
 import { benchArchive } from './archive';
+import { benchCli } from './cli';
 import { benchDisk } from './disk';
 import { benchRegistration } from './registration';
 import { benchRenderer } from './renderer';
 import { benchSanitize } from './sanitize';
 
 const BENCHES: Record<string, () => Promise<void>> = {
+  cli: benchCli,
   disk: benchDisk,
   archive: benchArchive,
   registration: benchRegistration,

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { app, ipcMain, session, type BrowserWindow } from 'electron';
-import { PRODUCT } from './core/app';
+import { defaultDataDir, PRODUCT } from './core/app';
 import { createHandlerTable, forwardEvents, ipcEventChannel, registerIpcHandlers } from './ipc';
 import { createCoreServices } from './services';
 import { confirmQuit, electronDialogs, integrateWithDesktop } from './shell-integration';
@@ -35,7 +35,9 @@ async function start(): Promise<void> {
 
   const currentWindow = (): BrowserWindow | null => (mainWindow !== null && !mainWindow.isDestroyed() ? mainWindow : null);
   // PANORAMA_USB_TRAINING_TIME_SCALE speeds up the simulated appliance and service (demos, tests).
-  const dataDir = app.getPath('userData');
+  // The records (audit log, journal, Training world) live where the CLI keeps them, so what a
+  // killed `panorama-usb write` left behind shows on the home screen; Chromium's own files stay in userData.
+  const dataDir = defaultDataDir();
   const timeScale = Number(process.env['PANORAMA_USB_TRAINING_TIME_SCALE'] ?? '1');
   const services = createCoreServices({
     shell: 'electron',

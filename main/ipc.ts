@@ -39,7 +39,7 @@ export function createHandlerTable(services: CoreServices): HandlerTable {
     },
     'dialog.open-archive': async () => ({ path: await services.dialogs.openArchive() }),
     'dialog.choose-folder': async ({ purpose }) => ({ path: await services.dialogs.chooseFolder(purpose) }),
-    'drives.list': ({ all, training }) => services.listDrives(all, training),
+    'drives.list': ({ all, purpose, training }) => services.listDrives(all, training, purpose),
     ...archiveHandlers(services),
     ...provisionHandlers(services),
     ...cleanupHandlers(services),

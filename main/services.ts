@@ -8,12 +8,13 @@ import type { PanoramaClient } from '@aws-sdk/client-panorama';
 import type { AppliancePanel, RegistrationChange, SanitizeProgress } from '../preload/contract';
 import { getAppInfo, PRODUCT, type AppInfo, type Shell } from './core/app';
 import { AuditLog } from './core/audit';
-import { assessDrive, listDrives, type DriveAssessment, type DriveKind } from './core/drives';
+import { assessDrive, listDrives, type DriveAssessment, type DriveKind, type DrivePurpose } from './core/drives';
 import { refused } from './core/errors';
 import { JobRegistry } from './core/jobs';
 import { Journal } from './core/journal';
 import { inlineFormatter, inlineWriter, offThreadFormatter, offThreadWriter, passEngineFor, type ArchiveWriter, type TargetFormatter } from './core/offthread';
 import type { PassEngine } from './core/sanitize/wipe';
+import { Records } from './core/records';
 import { createPanoramaClient } from './core/registration';
 import { TrainingWorld } from './core/training';
 
@@ -60,6 +61,8 @@ export interface CoreServices {
   readonly events: EventEmitter<ServiceEvents>;
   readonly audit: AuditLog;
   readonly journal: Journal;
+  /** Audit entries and journal updates that never fail the action they record (problems go to stderr). */
+  readonly records: Records;
   readonly dialogs: ShellDialogs;
   /** Where archive writes run: a worker thread when the shell gave its script, else inline. */
   readonly archiveWriter: ArchiveWriter;
@@ -70,8 +73,8 @@ export interface CoreServices {
   appInfo(): AppInfo;
   /** Whether a request works in the Training world: always in Training mode, else when the Training flow asks. */
   inTraining(requested: boolean): boolean;
-  /** Drives judged by the rules; in the Training world only its virtual drives. */
-  listDrives(all: boolean, training: boolean): Promise<DriveAssessment[]>;
+  /** Drives judged by the rules for `purpose` (writing for the appliance by default); in the Training world only its virtual drives. */
+  listDrives(all: boolean, training: boolean, purpose?: DrivePurpose): Promise<DriveAssessment[]>;
   /** The drive kinds a request may write (all, unless in the Training world). */
   writableKinds(training: boolean): { allowedKinds?: readonly DriveKind[] };
   /** The Training world (simulator, virtual drives, appliance), started on first use. */
@@ -95,7 +98,8 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
 
   const targetFormatter = options.diskWorkerScript === undefined ? inlineFormatter : offThreadFormatter(options.diskWorkerScript);
   const trainingWorld = (): Promise<TrainingWorld> => {
-    world ??= TrainingWorld.start({ dataDir: options.dataDir, formatter: targetFormatter, ...(options.trainingTimeScale === undefined ? {} : { timeScale: options.trainingTimeScale }) }).then((started) => {
+    // The old stick gives the Sanitize flow what IT staff meet every week: a drive too small for the appliance.
+    world ??= TrainingWorld.start({ dataDir: options.dataDir, formatter: targetFormatter, oldStick: true, ...(options.trainingTimeScale === undefined ? {} : { timeScale: options.trainingTimeScale }) }).then((started) => {
       started.events.on('panel', (panel) => events.emit('training.panel', panel));
       return started;
     });
@@ -112,18 +116,19 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
     events,
     audit: AuditLog.open(options.dataDir),
     journal: Journal.open(options.dataDir),
+    records: new Records(options.dataDir, (problem) => console.error(problem)),
     dialogs: options.dialogs ?? noDialogs,
     archiveWriter: options.diskWorkerScript === undefined ? inlineWriter : offThreadWriter(options.diskWorkerScript),
     targetFormatter,
     passEngine: passEngineFor(options.diskWorkerScript),
     appInfo: () => getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, shell: options.shell, trainingMode: options.trainingMode, trainingModeLocked: options.trainingModeLocked }),
     inTraining,
-    listDrives: async (all, requested) => {
+    listDrives: async (all, requested, purpose = 'provision') => {
       if (inTraining(requested)) {
-        const virtual = await (await trainingWorld()).assessments();
+        const virtual = await (await trainingWorld()).assessments(purpose);
         return all ? virtual : virtual.filter((assessment) => assessment.eligible);
       }
-      const assessments = (await listDrives()).map(assessDrive);
+      const assessments = (await listDrives()).map((drive) => assessDrive(drive, purpose));
       return all ? assessments : assessments.filter((assessment) => assessment.eligible);
     },
     writableKinds: (requested) => (inTraining(requested) ? { allowedKinds: VIRTUAL_KINDS } : {}),

@@ -231,11 +231,13 @@ export type Leftover = z.infer<typeof LeftoverSchema>;
 
 export const PendingItemSchema = z.object({
   sessionId: z.string(),
-  kind: z.enum(['drive-holds-archive', 'local-copy-not-shredded', 'registration-unknown', 'journal-unreadable']),
+  kind: z.enum(['drive-holds-archive', 'local-copy-not-shredded', 'registration-unknown', 'wipe-interrupted', 'journal-unreadable']),
   text: z.string(),
   path: z.string().nullable(),
   deviceId: z.string().nullable(),
   deviceName: z.string().nullable(),
+  /** The panorama-usb command line that finishes it, for a terminal; null when only a person can. */
+  command: z.string().nullable(),
 });
 export type PendingItem = z.infer<typeof PendingItemSchema>;
 
@@ -276,8 +278,12 @@ export const invokeContract = defineInvokeContract({
   'dialog.open-archive': { request: z.strictObject({}), response: z.strictObject({ path: LocalPathSchema.nullable() }) },
   /** The native folder dialog (where certificates, log bundles or an audit export go). */
   'dialog.choose-folder': { request: z.strictObject({ purpose: z.enum(['certificates', 'logs', 'audit-export']) }), response: z.strictObject({ path: LocalPathSchema.nullable() }) },
-  /** Drives with the verdict of the rules; refused ones only with all: true. */
-  'drives.list': { request: z.strictObject({ all: z.boolean().default(false), ...world }), response: z.array(DriveAssessmentSchema) },
+  /**
+   * Drives with the verdict of the rules; refused ones only with all: true. The rules depend on
+   * the purpose: 'provision' (written for the appliance: 1 GB or more, the default) or 'sanitize'
+   * (erased and reformatted: any size from 3 MiB, without the appliance's warnings).
+   */
+  'drives.list': { request: z.strictObject({ all: z.boolean().default(false), purpose: z.enum(['provision', 'sanitize']).default('provision'), ...world }), response: z.array(DriveAssessmentSchema) },
   /** Inspects an archive the user picked, in memory; with a session, the file is journalled as a local copy. */
   'archive.inspect': { request: z.strictObject({ path: LocalPathSchema, ...optionalSession }), response: ArchiveReportSchema },
   /** Starts writing an archive to a drive; progress on job.progress, the WriteResult on job.ended. */

@@ -4,52 +4,67 @@
  * conventions hold for commands that land later without each re-implementing them.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { PRODUCT, getAppInfo } from '../core/app';
+import { PRODUCT } from '../core/app/product';
 import { refused } from '../core/errors';
-import { inspectCommand, writeCommand } from './commands/archive';
-import { auditCommand } from './commands/audit';
-import { drivesCommand, filesCommand, formatCommand } from './commands/drives';
-import { collectLogsCommand, scanLeftoversCommand, shredCommand } from './commands/local';
-import { sanitizeCommand } from './commands/sanitize';
-import { simulateCommand } from './commands/simulate';
-import { applianceCommand, decommissionCommand, monitorCommand, provisionCommand, updateCommand } from './commands/registration';
 import { CliRuntime, processIo, type CliIo, type CommandOutcome, type GlobalOptions } from './runtime';
 
 type Action = (runtime: CliRuntime, args: string[], options: Record<string, unknown>) => Promise<CommandOutcome>;
 
-const infoAction: Action = () => {
+/**
+ * A command's code is loaded only when that command runs: the AWS SDK, FatFs, PDFKit and the zip
+ * libraries take ~0.3 s to load, which `--version`, `--help` and a script calling the CLI once
+ * per drive should not pay. (esbuild turns these dynamic imports into modules initialised on
+ * first use, so the packages they require load then too.)
+ */
+type ActionLoader = () => Promise<Action>;
+
+const infoAction: Action = async () => {
+  const { getAppInfo } = await import('../core/app/info');
   const info = getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, shell: 'cli', trainingMode: false, trainingModeLocked: false });
   const text = [
     `${PRODUCT.productName} ${info.version}`,
     `platform: ${info.platform} ${info.arch}, node ${info.versions.node}`,
     `elevated: ${info.elevated ? 'yes (raw drive access possible)' : 'no (real drives need root / Administrator; image files work)'}`,
   ].join('\n');
-  return Promise.resolve({ data: { info }, text });
+  return { data: { info }, text };
 };
 
 interface CommandSpec {
   name: string;
   summary: string;
   build: (command: Command) => Command;
-  action: Action;
+  load: ActionLoader;
 }
 
+const archiveCommands = () => import('./commands/archive');
+const driveCommands = () => import('./commands/drives');
+const localCommands = () => import('./commands/local');
+const registrationCommands = () => import('./commands/registration');
+
 const COMMANDS: readonly CommandSpec[] = [
-  { name: 'info', summary: 'show the version, platform and whether raw drive access is possible', build: (c) => c, action: infoAction },
-  { name: 'drives', summary: 'list drives and whether each can be used', build: (c) => c.option('--all', 'also show refused drives with the reason'), action: drivesCommand },
-  { name: 'inspect', summary: 'inspect a configuration archive in memory', build: (c) => c.argument('<archive>', 'certificates-omni_<name>.zip'), action: inspectCommand },
+  { name: 'info', summary: 'show the version, platform and whether raw drive access is possible', build: (c) => c, load: () => Promise.resolve(infoAction) },
+  {
+    name: 'drives',
+    summary: 'list drives and whether each can be used',
+    build: (c) =>
+      c
+        .option('--all', 'also show refused drives with the reason')
+        .addOption(new Option('--for <purpose>', 'judge drives for writing an archive for the appliance (≥ 1 GB), or for sanitizing (any size)').choices(['provision', 'sanitize']).default('provision')),
+    load: async () => (await driveCommands()).drivesCommand,
+  },
+  { name: 'inspect', summary: 'inspect a configuration archive in memory', build: (c) => c.argument('<archive>', 'certificates-omni_<name>.zip'), load: async () => (await archiveCommands()).inspectCommand },
   {
     name: 'format',
     summary: 'write an MBR and a FAT32 volume to a drive or image',
     build: (c) => c.argument('<target>', 'block device or image file').option('--label <name>', 'volume label', 'PANORAMA'),
-    action: formatCommand,
+    load: async () => (await driveCommands()).formatCommand,
   },
-  { name: 'files', summary: "list the files on the drive's FAT32 volume", build: (c) => c.argument('<target>', 'block device or image file'), action: filesCommand },
+  { name: 'files', summary: "list the files on the drive's FAT volume", build: (c) => c.argument('<target>', 'block device or image file'), load: async () => (await driveCommands()).filesCommand },
   {
     name: 'write',
     summary: 'format if needed, write the archive to the root, verify',
     build: (c) => c.argument('<archive>', 'certificates-omni_<name>.zip').argument('<target>', 'block device or image file').option('--no-format', 'keep the existing FAT32 volume'),
-    action: writeCommand,
+    load: async () => (await archiveCommands()).writeCommand,
   },
   {
     name: 'provision',
@@ -63,7 +78,7 @@ const COMMANDS: readonly CommandSpec[] = [
         .option('--region <region>')
         .option('--endpoint <url>', 'https endpoint, or the simulator at http://127.0.0.1:PORT')
         .option('--profile <profile>', 'AWS shared-config profile'),
-    action: provisionCommand,
+    load: async () => (await registrationCommands()).provisionCommand,
   },
   {
     name: 'monitor',
@@ -76,25 +91,25 @@ const COMMANDS: readonly CommandSpec[] = [
         .option('--endpoint <url>')
         .option('--profile <profile>')
         .option('--timeout <seconds>', 'give up after this long', '900'),
-    action: monitorCommand,
+    load: async () => (await registrationCommands()).monitorCommand,
   },
   {
     name: 'update',
     summary: 'install the latest appliance software (OTA job) and follow it',
     build: (c) => c.requiredOption('--device-id <id>').option('--region <region>').option('--endpoint <url>').option('--profile <profile>'),
-    action: updateCommand,
+    load: async () => (await registrationCommands()).updateCommand,
   },
   {
     name: 'decommission',
     summary: 'delete the device from the account and show how to reset the appliance',
     build: (c) => c.requiredOption('--device-id <id>').option('--region <region>').option('--endpoint <url>').option('--profile <profile>'),
-    action: decommissionCommand,
+    load: async () => (await registrationCommands()).decommissionCommand,
   },
   {
     name: 'collect-logs',
     summary: "copy the appliance's logs from the drive into a support bundle",
     build: (c) => c.argument('<target>', 'block device or image file').requiredOption('--out <bundle>', 'the support bundle to create (BUNDLE.zip); never overwritten'),
-    action: collectLogsCommand,
+    load: async () => (await import('./commands/collect-logs')).collectLogsCommand,
   },
   {
     name: 'sanitize',
@@ -105,14 +120,14 @@ const COMMANDS: readonly CommandSpec[] = [
         .addOption(new Option('--method <method>', 'quick: partition table, metadata, first and last MiB only; zero / random: one full pass; random-zero: both').choices(['quick', 'zero', 'random', 'random-zero']).makeOptionMandatory())
         .addOption(new Option('--verify <mode>', 'read back the last pass, every pass, or nothing (not Clear)').choices(['last', 'all', 'off']).default('last'))
         .option('--certificate <dir>', 'write a certificate of sanitization (JSON + PDF) per drive here'),
-    action: sanitizeCommand,
+    load: async () => (await import('./commands/sanitize')).sanitizeCommand,
   },
-  { name: 'shred', summary: 'overwrite and delete local files (says when the storage cannot guarantee it)', build: (c) => c.argument('<files...>'), action: shredCommand },
+  { name: 'shred', summary: 'overwrite and delete local files (says when the storage cannot guarantee it)', build: (c) => c.argument('<files...>'), load: async () => (await localCommands()).shredCommand },
   {
     name: 'scan-leftovers',
     summary: 'find configuration archives left on this computer',
     build: (c) => c.argument('[dirs...]', 'folders to search (default: Downloads, Desktop, Documents, the temp folder)'),
-    action: scanLeftoversCommand,
+    load: async () => (await localCommands()).scanLeftoversCommand,
   },
   {
     name: 'audit',
@@ -122,7 +137,13 @@ const COMMANDS: readonly CommandSpec[] = [
         .option('--data-dir <dir>', 'folder holding audit.jsonl (default: PANORAMA_USB_DATA_DIR, else the per-user configuration folder)')
         .option('--verify', 'check the whole chain; exit 1 (AUDIT_CHAIN_BROKEN) if an entry was edited, removed, moved or cut short')
         .option('--export <file>', 'copy the log to a new file (never overwritten) and print its SHA-256'),
-    action: auditCommand,
+    load: async () => (await import('./commands/audit')).auditCommand,
+  },
+  {
+    name: 'pending',
+    summary: 'list what earlier sessions left unfinished, with the command that finishes each',
+    build: (c) => c,
+    load: async () => (await import('./commands/pending')).pendingCommand,
   },
   {
     name: 'simulate',
@@ -133,13 +154,13 @@ const COMMANDS: readonly CommandSpec[] = [
         .option('--port <port>', 'port (default: any free one)')
         .option('--scenario <name>', 'success, slow-registration, expired-certificate, no-archive, archive-in-folder, two-archives, drive-not-fat32, network-failure, server-errors, access-denied, quota-exceeded, update-available', 'success')
         .option('--state <file>', 'keep devices and jobs in this file across restarts'),
-    action: simulateCommand,
+    load: async () => (await import('./commands/simulate')).simulateCommand,
   },
   {
     name: 'appliance',
     summary: 'simulated appliance: read one drive and register',
     build: (c) => c.requiredOption('--drive <target>').requiredOption('--endpoint <url>', "the simulator's endpoint"),
-    action: applianceCommand,
+    load: async () => (await registrationCommands()).applianceCommand,
   },
 ];
 
@@ -168,6 +189,16 @@ function toStrings(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
   return [];
+}
+
+/**
+ * With PANORAMA_USB_TRACE_STARTUP=1, says on stderr how long after the process started the
+ * command's own code began (its modules loaded, before its first I/O): `npm run bench -- cli`
+ * reports it for every command.
+ */
+function traceStartup(command: string): void {
+  if (process.env['PANORAMA_USB_TRACE_STARTUP'] !== '1') return;
+  process.stderr.write(`startup ${command} ${performance.now().toFixed(1)} ms\n`);
 }
 
 function globalsFrom(argv: readonly string[]): GlobalOptions {
@@ -215,7 +246,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo(), r
       const self = parameters.at(-1) as Command;
       const options = self.opts<Record<string, unknown>>();
       const positional = parameters.slice(0, -2).flatMap(toStrings);
-      state.outcome = await spec.action(runtime, positional, options);
+      const action = await spec.load();
+      traceStartup(spec.name);
+      state.outcome = await action(runtime, positional, options);
     });
     program.addCommand(command);
   }

@@ -8,6 +8,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { EXIT_CODES, exitCodeFor, refused, toPanoramaUsbError } from '../core/errors';
+import type { Records } from '../core/records';
 import { StatusBlock } from './status-block';
 
 export interface GlobalOptions {
@@ -52,6 +53,9 @@ export function processIo(): CliIo {
 export class CliRuntime {
   readonly controller = new AbortController();
   private readonly statusBlock: StatusBlock;
+  private bookkeeper: Promise<Records> | null = null;
+  /** The records once loaded: commands await their records before they end, so the outcome can name any problem. */
+  private loadedRecords: Records | null = null;
 
   constructor(
     readonly globals: GlobalOptions,
@@ -94,6 +98,33 @@ export class CliRuntime {
     this.controller.abort();
   }
 
+  /**
+   * The audit log and journal in the data folder the app reads too (PANORAMA_USB_DATA_DIR, else
+   * the per-user one), loaded when a command first records something. A record that cannot be
+   * written is said on stderr even with --json (and in the JSON document), never fails the command.
+   */
+  records(): Promise<Records> {
+    this.bookkeeper ??= Promise.all([import('../core/records'), import('../core/app/data-dir')]).then(
+      ([{ Records }, { defaultDataDir }]) => {
+        this.loadedRecords = new Records(defaultDataDir(), (problem) => this.warn(`warning: ${problem}`));
+        return this.loadedRecords;
+      },
+    );
+    return this.bookkeeper;
+  }
+
+  /** A warning that must be seen even with --json (it goes to stderr, never to stdout). */
+  warn(text: string): void {
+    this.statusBlock.clear();
+    this.io.stderr(`${text}\n`);
+  }
+
+  /** The problems records reported, for the JSON document ({} when there were none). */
+  private recordProblems(): Record<string, unknown> {
+    const problems = this.loadedRecords?.reported ?? [];
+    return problems.length === 0 ? {} : { recordProblems: [...problems] };
+  }
+
   verbose(text: string): void {
     if (!this.globals.verbose) return;
     this.statusBlock.clear();
@@ -120,7 +151,7 @@ export class CliRuntime {
   /** Prints the outcome per the contract and returns the exit code. */
   succeed(outcome: CommandOutcome): number {
     this.statusBlock.clear();
-    if (this.globals.json) this.io.stdout(`${JSON.stringify({ ok: true, ...outcome.data })}\n`);
+    if (this.globals.json) this.io.stdout(`${JSON.stringify({ ok: true, ...outcome.data, ...this.recordProblems() })}\n`);
     else if (outcome.text.length > 0) this.io.stdout(outcome.text.endsWith('\n') ? outcome.text : `${outcome.text}\n`);
     return EXIT_CODES.ok;
   }
@@ -130,7 +161,7 @@ export class CliRuntime {
     const info = typed.toInfo();
     this.statusBlock.clear();
     if (this.globals.json) {
-      this.io.stdout(`${JSON.stringify({ ok: false, error: info })}\n`);
+      this.io.stdout(`${JSON.stringify({ ok: false, error: info, ...this.recordProblems() })}\n`);
     } else {
       this.io.stderr(`error ${info.code}: ${info.message}\n`);
       if (info.nextStep !== undefined) this.io.stderr(`next step: ${info.nextStep}\n`);

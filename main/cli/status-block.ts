@@ -15,9 +15,10 @@ export class StatusBlock {
   ) {}
 
   draw(lines: readonly string[]): void {
-    // A terminal that reports no width (0) is taken as 80 columns.
+    // A terminal that reports no width (0) is taken as 80 columns. Three columns stay free: the
+    // terminal echoes Ctrl+C as "^C" after the last line, which must not wrap it onto a new row.
     const columns = this.columns();
-    const width = Math.max(20, (columns > 0 ? columns : 80) - 1);
+    const width = Math.max(20, (columns > 0 ? columns : 80) - 3);
     const body = lines.map((line) => `\x1b[2K${fitToWidth(line, width)}`).join('\n');
     // Back to the block's first row, redraw, and clear any rows a longer block left below.
     this.write(`${this.toTop()}${body}\x1b[J`);

@@ -1,6 +1,7 @@
 /** Importing an archive the user downloaded, and writing it to a drive. */
 import path from 'node:path';
 import { inspectArchiveFile, startArchiveWrite } from '../core/archive';
+import { writeSubject } from '../core/records';
 import type { CoreServices } from '../services';
 import { detach, driveFacts, driveForRequest, journal, record, recordFailure, type Handlers } from './support';
 
@@ -25,7 +26,7 @@ export function archiveHandlers(services: CoreServices): Handlers<'archive.inspe
     },
     'archive.write': async ({ archivePath, drivePath, format, sessionId, training }) => {
       const drive = await driveForRequest(services, drivePath, training);
-      const subject = { file: path.basename(archivePath), drive: drive.path, model: drive.model, serial: drive.serial, size: drive.size };
+      const subject = writeSubject(path.basename(archivePath), drive);
       // Write-ahead: the journal says the drive holds the archive before the first byte goes to it,
       // so a crash at any moment of the write still leaves the drive on the pending list.
       const before = sessionId === undefined ? null : await services.journal.get(sessionId).catch(() => null);

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256 } from '../core/disk';
+import { shredSubject } from '../core/records';
 import { collectLogs, type LogBundleReport } from '../core/sanitize/logs';
 import { scanLeftovers, shredFiles } from '../core/sanitize/local';
 import type { CoreServices } from '../services';
@@ -38,7 +39,10 @@ export function cleanupHandlers(services: CoreServices): Handlers<'cleanup.colle
           ? { path: outcome.path, outcome: 'shredded', guaranteed: outcome.result.guarantee === 'overwritten', caveat: outcome.result.caveats.length > 0 ? outcome.result.caveats.join(' ') : null }
           : { path: outcome.path, outcome: outcome.status, guaranteed: false, caveat: `${outcome.error.message}${outcome.error.nextStep === undefined ? '' : ` ${outcome.error.nextStep}`}` },
       );
-      for (const result of results) await record(services, 'shred', result.outcome === 'shredded' ? 'succeeded' : result.outcome === 'refused' ? 'refused' : 'failed', { path: result.path, guaranteed: result.guaranteed });
+      for (const result of results) {
+        const { outcome, subject } = shredSubject(result.path, result.outcome === 'shredded' ? 'shredded' : result.outcome === 'refused' ? 'refused' : 'failed', result.guaranteed);
+        await record(services, 'shred', outcome, subject);
+      }
       const shredded = new Set(results.filter((result) => result.outcome === 'shredded').map((result) => path.resolve(result.path)));
       await journal(services, sessionId, (session) => ({ localCopies: session.localCopies.map((copy) => (shredded.has(copy.path) ? { ...copy, shredded: true } : copy)) }));
       return { results };

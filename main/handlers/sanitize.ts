@@ -4,6 +4,7 @@ import { checkCertificateFolder, issueCertificates, type CertificateIssue } from
 import { estimateSeconds, sanitizeDrives, WIPE_METHODS, type WipeResult } from '../core/sanitize/wipe';
 import type { ChosenDrive } from '../core/target';
 import { toPanoramaUsbError } from '../core/errors';
+import { sanitizeSubject } from '../core/records';
 import type { CoreServices } from '../services';
 import { chosenForRequest, detach, driveForRequest, journal, record, type Handlers } from './support';
 
@@ -18,7 +19,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
       // The certificate folder and every drive (and its identity) are checked before any drive is touched.
       if (request.certificateFolder !== null) await checkCertificateFolder(request.certificateFolder);
       const chosen: ChosenDrive[] = [];
-      for (const drivePath of new Set(request.drivePaths)) chosen.push(await chosenForRequest(services, drivePath, request.training));
+      for (const drivePath of new Set(request.drivePaths)) chosen.push(await chosenForRequest(services, drivePath, request.training, 'sanitize'));
       const { jobId, result } = services.jobs.start('sanitize', async (context) => {
         const totals = new Map<string, { done: number; total: number }>();
         const results = await sanitizeDrives(chosen, {
@@ -45,8 +46,12 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
       detach(
         result.then(
           async ({ results }) => {
-            for (const row of results) await record(services, 'sanitize', row.outcome === 'sanitized' ? 'succeeded' : row.outcome, { drive: row.target, method: row.method, nistLevel: row.nistLevel, verification: row.verification, recordSha256: row.certificate?.sha256 ?? null, ...(row.certificateError === null ? {} : { certificateError: row.certificateError.code }) });
-            const sanitized = new Set(results.filter((row) => row.outcome === 'sanitized').map((row) => row.target));
+            for (const row of results) {
+              const { outcome, subject } = sanitizeSubject(row, row.certificate, row.certificateError);
+              await record(services, 'sanitize', outcome, subject);
+            }
+            // A quick erase leaves file contents in the data area: only a whole overwrite clears the archive.
+            const sanitized = new Set(results.filter((row) => row.outcome === 'sanitized' && row.method !== 'quick').map((row) => row.target));
             await journal(services, request.sessionId, (session) => (session.drive !== null && sanitized.has(session.drive.path) ? { driveHoldsArchive: false, driveSanitized: true } : {}));
           },
           (error: unknown) => record(services, 'sanitize', toPanoramaUsbError(error).outcome, { drives: request.drivePaths.join(', '), error: toPanoramaUsbError(error).code }),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../preload/contract';
 import type { AuditAction, AuditOutcome, AuditSubject } from '../core/audit';
 import { resolveTarget, type Drive } from '../core/drives';
-import { refused, toPanoramaUsbError } from '../core/errors';
+import { refused } from '../core/errors';
 import { chooseDrive, type ChosenDrive } from '../core/target';
 import type { JournalSession } from '../core/journal';
 import type { CoreServices } from '../services';
@@ -37,56 +37,30 @@ export async function driveForRequest(services: CoreServices, drivePath: string,
   return resolveTarget(drivePath);
 }
 
-/** The same for destructive work: the drive chosen (judged eligible, identity taken), resolved once. */
-export async function chosenForRequest(services: CoreServices, drivePath: string, training: boolean): Promise<ChosenDrive> {
+/** The same for destructive work: the drive chosen (judged eligible for `purpose`, identity taken), resolved once. */
+export async function chosenForRequest(services: CoreServices, drivePath: string, training: boolean, purpose: 'provision' | 'sanitize'): Promise<ChosenDrive> {
   await checkWorldDrive(services, drivePath, training);
-  return chooseDrive(drivePath);
+  return chooseDrive(drivePath, purpose);
 }
 
-/** The identifying facts of a drive, for the journal and the audit log (never its contents). */
-export function driveFacts(drive: Drive): { path: string; model: string | null; serial: string | null; size: number | null } {
-  return { path: drive.path, model: drive.model, serial: drive.serial, size: drive.size };
-}
+export { driveFacts } from '../core/records';
 
 /**
  * Records an action. An audit entry that cannot be written must not undo or fail the action it
  * describes (the drive is already written): the failure is reported on stderr, without data.
  */
-export async function record(services: CoreServices, action: AuditAction, outcome: AuditOutcome, subject: AuditSubject): Promise<void> {
-  try {
-    await services.audit.append(action, outcome, subject);
-  } catch (error) {
-    console.error(`audit log: the ${action} entry could not be written (${toPanoramaUsbError(error).code})`);
-  }
+export function record(services: CoreServices, action: AuditAction, outcome: AuditOutcome, subject: AuditSubject): Promise<void> {
+  return services.records.record(action, outcome, subject);
 }
 
 /** Records the outcome of something that failed, with its error code. */
 export function recordFailure(services: CoreServices, action: AuditAction, error: unknown, subject: AuditSubject): Promise<void> {
-  const typed = toPanoramaUsbError(error);
-  return record(services, action, typed.outcome, { ...subject, error: typed.code });
+  return services.records.recordFailure(action, error, subject);
 }
-
-/** Per session, the last update queued: read-modify-write of one session must not interleave. */
-const journalQueues = new Map<string, Promise<void>>();
 
 /** Updates a journal session when the request belongs to one; a journal failure is reported like an audit one. */
 export function journal(services: CoreServices, sessionId: string | undefined, patch: (session: JournalSession) => Partial<Omit<JournalSession, 'id' | 'startedAt'>>): Promise<void> {
-  if (sessionId === undefined) return Promise.resolve();
-  const run = async (): Promise<void> => {
-    try {
-      const session = await services.journal.get(sessionId);
-      if (session === null) return;
-      await services.journal.update(sessionId, patch(session));
-    } catch (error) {
-      console.error(`journal: session ${sessionId} could not be updated (${toPanoramaUsbError(error).code})`);
-    }
-  };
-  const next = (journalQueues.get(sessionId) ?? Promise.resolve()).then(run);
-  journalQueues.set(sessionId, next);
-  void next.then(() => {
-    if (journalQueues.get(sessionId) === next) journalQueues.delete(sessionId);
-  });
-  return next;
+  return services.records.update(sessionId, patch);
 }
 
 /** Jobs' results reach the page as job.ended events; the promise itself only must not go unhandled. */

@@ -13,12 +13,20 @@ export function driveName(assessment: DriveAssessment): string {
   return `${name} (${formatBytes(drive.size)}, ${drive.path})`;
 }
 
+/** What the drives are for: written for the appliance (1 GB or more), or erased and reformatted (any size). */
+export type DrivePurpose = 'provision' | 'sanitize';
+
+const NO_DRIVE: Readonly<Record<DrivePurpose, string>> = {
+  provision: 'No usable drive is plugged in. Plug in a USB drive of 1 GB or more; this list updates by itself.',
+  sanitize: 'No drive that can be erased is plugged in. Plug in the USB drives to sanitize; this list updates by itself.',
+};
+
 /**
- * The drives the rules allow, updated live as drives come and go; refused ones hidden behind a
- * "show N hidden" button, each with its reason. One drive (radio) or several (checkboxes).
+ * The drives the rules allow for `purpose`, updated live as drives come and go; refused ones
+ * hidden behind a "show N hidden" button, each with its reason. One drive (radio) or several (checkboxes).
  */
-export function DrivePicker({ training, multiple, selected, onChange, legend }: { training: boolean; multiple: boolean; selected: readonly string[]; onChange: (paths: string[], assessments: DriveAssessment[]) => void; legend: string }) {
-  const { value, error } = usePolling(() => call('drives.list', { all: true, training }), POLL_MS);
+export function DrivePicker({ training, purpose, multiple, selected, onChange, legend }: { training: boolean; purpose: DrivePurpose; multiple: boolean; selected: readonly string[]; onChange: (paths: string[], assessments: DriveAssessment[]) => void; legend: string }) {
+  const { value, error } = usePolling(() => call('drives.list', { all: true, purpose, training }), POLL_MS);
   const [showHidden, setShowHidden] = useState(false);
   const drives = value ?? [];
   const eligible = drives.filter((assessment) => assessment.eligible);
@@ -33,7 +41,7 @@ export function DrivePicker({ training, multiple, selected, onChange, legend }: 
       <fieldset>
         <legend>{legend}</legend>
         {value === null ? <p>Looking for drives…</p> : null}
-        {value !== null && eligible.length === 0 ? <p data-testid="no-drives">No usable drive is plugged in. Plug in a USB drive of 1 GB or more; this list updates by itself.</p> : null}
+        {value !== null && eligible.length === 0 ? <p data-testid="no-drives">{NO_DRIVE[purpose]}</p> : null}
         <ul className="choices">
           {eligible.map((assessment, position) => (
             <li key={assessment.drive.path}>

@@ -27,7 +27,7 @@ export function PendingWork({ onSanitize }: { onSanitize: (drivePath: string, se
         </button>
       );
     }
-    if (item.kind === 'drive-holds-archive' && item.path !== null) {
+    if ((item.kind === 'drive-holds-archive' || item.kind === 'wipe-interrupted') && item.path !== null) {
       const drivePath = item.path;
       return (
         <button type="button" disabled={busy} onClick={() => onSanitize(drivePath, item.sessionId)} data-testid="pending-sanitize">

@@ -5,13 +5,15 @@
  * wizard finishes both from the home screen.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realisticArchive } from '../support/archives';
 import { launchChromium } from '../support/chromium';
-import { MiB } from '../support/images';
+import { parseSingleJson, runBin } from '../support/cli';
+import { GiB, MiB, sparseImage } from '../support/images';
 import { mtools, mtoolsImage } from '../support/tools';
 import { checkStep, clickNext, waitForStep } from '../support/wizard';
 import { downloadAndWrite } from '../support/wizard-flows';
@@ -94,7 +96,9 @@ describe('the journal after a crash', () => {
     await waitForStep(page, 'drives');
     await expect(page.getByTestId('drive-option-0').isChecked()).resolves.toBe(true);
     await clickNext(page, 'method');
-    await page.getByTestId('method-quick').check();
+    // The default, one verified pass of zeros: a quick erase would leave the archive's bytes in the
+    // data area, and the drive on the pending list.
+    await expect(page.getByTestId('method-zero').isChecked()).resolves.toBe(true);
     await clickNext(page, 'confirm');
     await page.getByTestId('typed-count').fill('1');
     await page.getByTestId('start-sanitize').click();
@@ -105,5 +109,37 @@ describe('the journal after a crash', () => {
     await page.waitForTimeout(500);
     await expect(page.getByTestId('pending').count()).resolves.toBe(0);
     expect(mtools('mdir', ['-b', '-i', mtoolsImage(drive, MiB), '::']).trim()).toBe('');
+  });
+
+  it('what the command line left unfinished shows on the home screen, and is finished there', { timeout: 120_000 }, async () => {
+    // The app and the CLI share one data folder (PANORAMA_USB_DATA_DIR here; the preview takes it as --data-dir).
+    const shared = mkdtempSync(path.join(tmpdir(), 'journal-cli-'));
+    try {
+      const image = sparseImage(shared, 'stick.img', GiB);
+      const archive = path.join(shared, 'certificates-omni_cli-cam.zip');
+      writeFileSync(archive, realisticArchive());
+      const env = { PANORAMA_USB_DATA_DIR: shared };
+      const written = runBin(['write', archive, image, '--yes', '--json'], { env });
+      expect(written.status, written.stdout + written.stderr).toBe(0);
+
+      const preview = await startPreviewProcess(shared);
+      children.push(preview.child);
+      await page.goto(preview.url);
+      const pending = page.getByTestId('pending');
+      await pending.waitFor();
+      await expect(pending.textContent()).resolves.toContain(`The drive ${image} still holds the archive of device cli-cam.`);
+      await expect(pending.textContent()).resolves.toContain(`The local copy at ${archive} was not shredded`);
+      await checkStep(page, 'journal-pending-from-cli');
+
+      await page.getByTestId('pending-shred').click();
+      await page.locator('[data-kind="local-copy-not-shredded"]').waitFor({ state: 'detached' });
+      expect(existsSync(archive)).toBe(false);
+      // The command line sees the same journal: only the drive is left, with the command that finishes it.
+      const listed = parseSingleJson(runBin(['pending', '--json'], { env }).stdout) as { pending: { kind: string; command: string | null }[] };
+      expect(listed.pending.map((item) => [item.kind, item.command])).toEqual([['drive-holds-archive', `panorama-usb sanitize ${image} --method zero`]]);
+      await killHard(preview.child);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 });

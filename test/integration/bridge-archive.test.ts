@@ -21,11 +21,13 @@ const services = createCoreServices({ shell: 'preview', trainingMode: true, trai
 const table = createHandlerTable(services);
 afterAll(() => services.close());
 
-/** The Training world's virtual drives, as the wizard lists them. */
-async function virtualDrives(): Promise<string[]> {
-  const listed = await dispatch(table, 'drives.list', { all: true });
+/** The Training world's virtual drives, as the wizard lists them (for the Provision flow unless told). */
+async function virtualDrives(purpose?: 'provision' | 'sanitize'): Promise<{ path: string; eligible: boolean; refusals: string[] }[]> {
+  const listed = await dispatch(table, 'drives.list', { all: true, ...(purpose === undefined ? {} : { purpose }) });
   if (!listed.ok) throw new Error(`${listed.error.code}: ${listed.error.message}`);
-  return DriveAssessmentSchema.array().parse(listed.value).map((assessment) => assessment.drive.path);
+  return DriveAssessmentSchema.array()
+    .parse(listed.value)
+    .map((assessment) => ({ path: assessment.drive.path, eligible: assessment.eligible, refusals: assessment.refusals.map((reason) => reason.code) }));
 }
 const archivePath = path.join(dir, 'certificates-omni_bridge-cam.zip');
 writeFileSync(archivePath, realisticArchive());
@@ -70,7 +72,7 @@ describe('archive channels', () => {
   });
 
   it('archive.write runs as a job: phases at ≤ 4 Hz, then a WriteResult on job.ended', async () => {
-    const image = (await virtualDrives())[0] ?? '';
+    const image = (await virtualDrives())[0]?.path ?? '';
     const sentAt: number[] = [];
     const onProgress = (): void => {
       sentAt.push(performance.now());
@@ -92,17 +94,41 @@ describe('archive channels', () => {
   });
 
   it('job.cancel stops the write before the drive is touched', async () => {
-    const image = (await virtualDrives())[1] ?? '';
+    const image = (await virtualDrives())[1]?.path ?? '';
     const before = await fileSha256(image);
-    const { jobId, events } = await startWrite(image);
-    expect(await dispatch(table, 'job.cancel', { jobId: await jobId })).toEqual({ ok: true, value: { cancelling: true } });
-    expect((await events).end).toMatchObject({ outcome: 'cancelled', error: { code: 'CANCELLED' } });
+    // Cancelled from the job's own first progress event — 'check': the archive is being checked,
+    // the drive not yet opened — as the wizard's Cancel pressed then. dispatch runs the handler
+    // before its first await, so the job is cancelled before the write goes on, however fast it is.
+    const cancels: { phase: string; jobId: string; answer: Promise<unknown> }[] = [];
+    const stop = forwardEvents(services, (channel, payload) => {
+      if (channel !== 'job.progress' || cancels.length > 0) return;
+      const { phase, jobId } = JobProgressSchema.parse(payload);
+      cancels.push({ phase, jobId, answer: dispatch(table, 'job.cancel', { jobId }) });
+    });
+    try {
+      const { jobId, events } = await startWrite(image);
+      expect(cancels.map(({ phase, jobId: cancelled }) => ({ phase, jobId: cancelled }))).toEqual([{ phase: 'check', jobId: await jobId }]);
+      expect(await cancels[0]?.answer).toEqual({ ok: true, value: { cancelling: true } });
+      expect((await events).end).toMatchObject({ outcome: 'cancelled', error: { code: 'CANCELLED' } });
+    } finally {
+      stop();
+    }
     expect(await fileSha256(image)).toBe(before);
   });
 
   it('Training mode lists and writes its own virtual drives only', async () => {
-    const drives = await virtualDrives();
-    expect(drives.map((drive) => path.relative(path.join(dir, 'data'), drive))).toEqual(['training/drives/drive-1.img', 'training/drives/drive-2.img', 'training/drives/drive-3.img']);
+    const ready = { eligible: true, refusals: [] };
+    // Three 1 GiB drives and the old 256 MiB stick: refused for the appliance, offered for sanitizing.
+    expect((await virtualDrives()).map((drive) => ({ ...drive, path: path.relative(path.join(dir, 'data'), drive.path) }))).toEqual([
+      { path: 'training/drives/drive-1.img', ...ready },
+      { path: 'training/drives/drive-2.img', ...ready },
+      { path: 'training/drives/drive-3.img', ...ready },
+      { path: 'training/drives/drive-4.img', eligible: false, refusals: ['TOO_SMALL'] },
+    ]);
+    expect((await virtualDrives('sanitize')).map((drive) => drive.eligible)).toEqual([true, true, true, true]);
+    const oldStick = path.join(dir, 'data', 'training', 'drives', 'drive-4.img');
+    expect(statSync(oldStick).size).toBe(256 * MiB);
+    expect(await dispatch(table, 'archive.write', { archivePath, drivePath: oldStick, format: true })).toMatchObject({ ok: false, error: { code: 'TARGET_TOO_SMALL' } });
     // Another image file is no training drive: a trainee cannot reach any file on the computer.
     const stray = sparseImage(dir, 'stray.img', GiB);
     expect(await dispatch(table, 'archive.write', { archivePath, drivePath: stray, format: true })).toMatchObject({ ok: false, error: { code: 'TRAINING_MODE_ONLY' } });

@@ -8,7 +8,7 @@ import { formatCommand } from '../../main/cli/commands/drives';
 import { CliRuntime } from '../../main/cli/runtime';
 import { chooseDrive, openChosenDrive } from '../../main/core/target';
 import { parseSingleJson, runBin } from '../support/cli';
-import { fileSha256, GiB, imageDir, MiB, sparseImage } from '../support/images';
+import { fileSha256, GiB, imageDir, imageFingerprint, MiB, sparseImage } from '../support/images';
 import { attachLoop, canUseLoopDevices, detachLoop, fsckFat, mtools, mtoolsImage } from '../support/tools';
 
 const { dir, cleanup } = imageDir('cli-disk');
@@ -42,9 +42,9 @@ describe('panorama-usb format', () => {
 
   it('refuses a target too small, a missing path and a folder', async () => {
     const small = sparseImage(dir, 'small.img', 512 * MiB);
-    const before = await fileSha256(small);
+    const before = await imageFingerprint(small);
     expect(parseSingleJson(runBin(['format', small, '--yes', '--json']).stdout)).toMatchObject({ ok: false, error: { code: 'TARGET_TOO_SMALL' } });
-    expect(await fileSha256(small)).toBe(before);
+    expect(await imageFingerprint(small)).toBe(before);
     const missing = runBin(['format', `${dir}/nope.img`, '--yes', '--json']);
     expect(missing.status).toBe(2);
     expect(parseSingleJson(missing.stdout)).toMatchObject({ error: { code: 'TARGET_NOT_FOUND' } });
@@ -53,7 +53,7 @@ describe('panorama-usb format', () => {
 
   it('asks for confirmation naming the drive, and stops on anything but "yes"', async () => {
     const image = sparseImage(dir, 'ask.img', GiB);
-    const before = await fileSha256(image);
+    const before = await imageFingerprint(image);
     const questions: string[] = [];
     const runtime = new CliRuntime({ json: false, yes: false, verbose: false }, {
       stdout: () => undefined,
@@ -67,7 +67,7 @@ describe('panorama-usb format', () => {
     await expect(formatCommand(runtime, [image], { label: 'PANORAMA' })).rejects.toMatchObject({ code: 'NOT_CONFIRMED' });
     expect(questions[0]).toContain(image);
     expect(questions[0]).toMatch(/1(\.0)? ?G/);
-    expect(await fileSha256(image)).toBe(before);
+    expect(await imageFingerprint(image)).toBe(before);
   });
 
   it('aborts with DRIVE_CHANGED when the drive changed after it was chosen, writing nothing', async () => {

@@ -1,6 +1,8 @@
 /**
  * `sanitize` as a user runs it: several drives at once, certificates written and readable with
- * pdftotext, and a refusal for any one drive leaving every drive untouched.
+ * pdftotext, and a refusal for any one drive leaving every drive untouched. Secrets left on an
+ * image are counted by a streaming scan and by `grep -c -a -z` (test/support/markers), never by
+ * a tool that would hold a zeroed image as one line of a gigabyte.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,30 +12,40 @@ import { sha256 } from '../../main/core/disk';
 import { EXIT_CODES } from '../../main/core/errors';
 import { parseSingleJson, runBin } from '../support/cli';
 import { fileSha256, imageDir, MiB, sparseImage } from '../support/images';
+import { countMarkers, grepRecordsWith } from '../support/markers';
 import { mtools, mtoolsImage } from '../support/tools';
 
 const { dir, cleanup } = imageDir('cli-sanitize');
 afterAll(cleanup);
 
-const SIZE = 1100 * MiB;
+/**
+ * Every drive these tests sanitize: an old 256 MB stick (sanitize takes drives of any size that can
+ * be reformatted). Sparse, so only what a test writes takes space; the wipe test's time is ~2 × SIZE
+ * of writes and reads.
+ */
+const SIZE = 256 * MiB;
+/** Refused as TARGET_TOO_SMALL whatever the smallest drive sanitize accepts: no FAT32 volume fits in it. */
+const TOO_SMALL = MiB;
 
-/** Lines of `file` holding `text`, counted by grep (the image never enters our memory). */
-function countMatches(file: string, text: string): number {
-  try {
-    return Number(execFileSync('grep', ['-caF', text, file], { encoding: 'utf8' }).trim());
-  } catch {
-    return 0; // grep exits 1 when nothing matches
-  }
+const SECRET = 'SECRET-KEY-MATERIAL';
+
+/** Secrets left on the image: a streaming scan, cross-checked by grep's NUL-separated records. */
+function secretsLeft(image: string): { scanned: number; grepRecords: number } {
+  return { scanned: countMarkers(image, SECRET), grepRecords: grepRecordsWith(image, SECRET) };
 }
 
 function withSecret(name: string): string {
   const image = sparseImage(dir, name, SIZE);
-  writeFileSync(image, Buffer.from('SECRET-KEY-MATERIAL '.repeat(100)), { flag: 'r+' });
+  writeFileSync(image, Buffer.from(`${SECRET} `.repeat(100)), { flag: 'r+' });
   return image;
 }
 
-describe('panorama-usb sanitize', () => {
-  it('wipes two drives in parallel, reformats them and writes a certificate for each', () => {
+// Every test reads whole SIZE images (hashes, scans): well under a second of it a test here (1100 MiB
+// images took 2 to 5 s, up to 11 s with the machine busy); 60 s leaves room for a machine far slower.
+describe('panorama-usb sanitize', { timeout: 60_000 }, () => {
+  // Two SIZE zero passes, verified, at once, then scans: disk-bound (with 1100 MiB images it took
+  // 3.5 to 7 s here, 10 s with the machine busy); 120 s leaves room for a disk many times slower.
+  it('wipes two drives in parallel, reformats them and writes a certificate for each', { timeout: 120_000 }, () => {
     const images = [withSecret('a.img'), withSecret('b.img')];
     const certificates = path.join(dir, 'certificates');
     mkdirSync(certificates);
@@ -45,7 +57,7 @@ describe('panorama-usb sanitize', () => {
       ['sanitized', 'Clear', 'passed'],
     ]);
     for (const image of images) {
-      expect(countMatches(image, 'SECRET-KEY-MATERIAL')).toBe(0);
+      expect(secretsLeft(image)).toEqual({ scanned: 0, grepRecords: 0 });
       expect(mtools('mlabel', ['-s', '-i', mtoolsImage(image, MiB), '::']).trim()).toBe('Volume label is PANORAMA');
     }
     expect(doc.certificates).toHaveLength(2);
@@ -60,9 +72,10 @@ describe('panorama-usb sanitize', () => {
 
   it('refuses the whole command when one drive is refused, touching none', async () => {
     const good = withSecret('good.img');
-    const small = sparseImage(dir, 'small.img', 256 * MiB);
-    expect(countMatches(good, 'SECRET-KEY-MATERIAL')).toBe(1);
+    const small = sparseImage(dir, 'small.img', TOO_SMALL);
     const before = [await fileSha256(good), await fileSha256(small)];
+    // The scans can fail: they find the secret on the drive that is about to be refused.
+    expect(secretsLeft(good)).toEqual({ scanned: 100, grepRecords: 1 });
     const run = runBin(['sanitize', good, small, '--method', 'zero', '--yes', '--json']);
     expect(run.status).toBe(2);
     expect(parseSingleJson(run.stdout)).toMatchObject({ ok: false, error: { code: 'TARGET_TOO_SMALL' } });

@@ -3,11 +3,12 @@
  * draws its live status), and what it drew is replayed into xterm.js's headless terminal, which
  * tells us what a person would have seen on screen at each redraw.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Terminal } from '@xterm/headless';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../main/core/errors';
+import { testDataDir } from '../support/cli';
 import { imageDir, MiB, sparseImage } from '../support/images';
 
 const { dir, cleanup } = imageDir('cli-terminal');
@@ -19,15 +20,36 @@ const BIN = path.resolve('bin/panorama-usb.cjs');
 
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
-/** Runs the CLI on a pseudo-terminal of COLUMNS × ROWS; returns everything it drew. */
-function runOnTerminal(args: readonly string[], options: { interruptAfterSeconds?: number } = {}): { status: number | null; drawn: string } {
-  // `timeout -s INT` plays the user's Ctrl+C; --preserve-status keeps the CLI's own exit code.
-  // --foreground: without it timeout signals its whole process group as well, so the CLI can get
-  // two SIGINTs — the second is "press Ctrl+C again to stop at once", which exits before the report.
-  const interrupt = options.interruptAfterSeconds === undefined ? [] : ['timeout', '--foreground', '--preserve-status', '-s', 'INT', String(options.interruptAfterSeconds)];
-  const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${[...interrupt, process.execPath, BIN, ...args].map(quote).join(' ')}`;
-  const result = spawnSync('script', ['--quiet', '--return', '--command', command, '/dev/null'], { encoding: 'utf8', input: '', timeout: 120_000 });
-  return { status: result.status, drawn: result.stdout };
+/**
+ * Runs the CLI on a pseudo-terminal of COLUMNS × ROWS; resolves with everything it drew.
+ * `interruptWhen`: as soon as what the CLI drew so far satisfies it, Ctrl+C is typed on that
+ * terminal — its line discipline turns it into one SIGINT for the CLI, as when a person presses
+ * it, at a point the test chose (not after a guessed delay, which a slow start can outlast).
+ */
+function runOnTerminal(args: readonly string[], options: { interruptWhen?: (drawn: string) => boolean } = {}): Promise<{ status: number | null; drawn: string; interrupted: boolean }> {
+  // The terminal echoes the Ctrl+C as "^C" after the last status line, as a person's terminal
+  // does: the block leaves room for it (a wrapped echo once left a status line behind).
+  const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${[process.execPath, BIN, ...args].map(quote).join(' ')}`;
+  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, PANORAMA_USB_DATA_DIR: testDataDir() } });
+  // Nothing to type unless we interrupt: the terminal's input ends at once, as `script < /dev/null`.
+  if (options.interruptWhen === undefined) child.stdin.end();
+  let drawn = '';
+  let interrupted = false;
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    drawn += chunk;
+    if (interrupted || options.interruptWhen?.(drawn) !== true) return;
+    interrupted = true;
+    child.stdin.end('\x03');
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, drawn, interrupted });
+    });
+  });
 }
 
 function writeTo(terminal: Terminal, data: string): Promise<void> {
@@ -54,11 +76,13 @@ function screen(terminal: Terminal): string[] {
 
 const CLEAR_BELOW = '\x1b[J';
 const isBar = (line: string): boolean => /[█░]/.test(line);
+/** Every image has had a status line (its path, then its bar) drawn so far. */
+const barsDrawnFor = (images: readonly string[], drawn: string): boolean => images.every((image) => drawn.split(image).slice(1).some((after) => /^[^\r\n]*[█░]/.test(after)));
 
 describe('sanitize on a terminal', () => {
   it('keeps one status line per drive, redrawn in place, and clears them before the results', async () => {
     const images = [sparseImage(dir, 'a.img', 1100 * MiB), sparseImage(dir, 'b.img', 1100 * MiB)];
-    const run = runOnTerminal(['sanitize', ...images, '--method', 'zero', '--verify', 'last', '--yes']);
+    const run = await runOnTerminal(['sanitize', ...images, '--method', 'zero', '--verify', 'last', '--yes']);
     expect(run.status, run.drawn).toBe(0);
 
     const terminal = new Terminal({ cols: COLUMNS, rows: ROWS, scrollback: 1000, allowProposedApi: true });
@@ -95,7 +119,9 @@ describe('sanitize on a terminal', () => {
 
   it('on Ctrl+C takes the status lines away, says it is cancelling, and ends with the drives NOT sanitized', async () => {
     const images = [sparseImage(dir, 'c.img', 1100 * MiB), sparseImage(dir, 'd.img', 1100 * MiB)];
-    const run = runOnTerminal(['sanitize', ...images, '--method', 'random-zero', '--verify', 'all', '--yes'], { interruptAfterSeconds: 1.5 });
+    // Ctrl+C once both status lines are drawn: both wipes have started, with seconds of work left.
+    const run = await runOnTerminal(['sanitize', ...images, '--method', 'random-zero', '--verify', 'all', '--yes'], { interruptWhen: (drawn) => barsDrawnFor(images, drawn) });
+    expect(run.interrupted, run.drawn).toBe(true);
     expect(run.status, run.drawn).toBe(EXIT_CODES.cancelled);
     const terminal = new Terminal({ cols: COLUMNS, rows: ROWS, scrollback: 1000, allowProposedApi: true });
     await writeTo(terminal, run.drawn);

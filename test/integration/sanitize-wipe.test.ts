@@ -2,16 +2,16 @@
  * Drive wipes end to end on 1 GiB images (and loop devices as root): secrets planted all over
  * the drive — first and last sector, between partitions, inside a FAT32 volume's metadata, in
  * its files and in its free clusters — are gone after zero / random / random-zero (counted by a
- * streaming scan and by `grep -c -a`), while a quick erase only removes the metadata, as it
+ * streaming scan and by `grep -c -a -z`), while a quick erase only removes the metadata, as it
  * says. After every wipe the fresh volume passes `fsck.fat -n` and mtools reads its label.
  * Verification catches a byte that does not read back; transient errors are retried and
  * counted; cancelling leaves a drive that is reported as not sanitized; in a batch, one drive
- * that changed or was pulled out never stops the others. The same wipes run in the disk worker
- * (the built dist/main/disk-worker.cjs, as the app, the preview and the CLI run them).
+ * that changed or was pulled out never stops the others. Cancels and pulls happen at the pass's
+ * first bytes, never after a guessed delay that a fast machine outruns. The same wipes run in the
+ * disk worker (the built dist/main/disk-worker.cjs, as the app, the preview and the CLI run them).
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, existsSync, mkdtempSync, openSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, constants, openSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -38,7 +38,8 @@ import {
 } from '../../main/core/sanitize/wipe';
 import { chooseDrive } from '../../main/core/target';
 import { GiB, imageDir, MiB, sparseImage } from '../support/images';
-import { attachLoop, canUseLoopDevices, detachLoop, fsckFat, mtools, mtoolsImage, mustRun, tool } from '../support/tools';
+import { grepRecordsWith, markerOffsets } from '../support/markers';
+import { attachLoop, canUseLoopDevices, detachLoop, fsckFat, mtools, mtoolsImage, mustRun } from '../support/tools';
 import { expectAtMostFourPerSecond } from '../support/progress-rate';
 
 const { dir, cleanup } = imageDir('sanitize-wipe');
@@ -61,40 +62,15 @@ const workerEngine = offThreadPassEngine(path.resolve('dist/main/disk-worker.cjs
 
 const MARKER = Buffer.from('PANORAMA-SECRET-MARKER:7f3a9c', 'latin1');
 
-/** Offsets of every marker in the file, read in 8 MiB chunks with an overlap for markers across chunk edges. */
-function scanMarkers(file: string): number[] {
-  const fd = openSync(file, 'r');
-  const overlap = MARKER.length - 1;
-  const buffer = Buffer.alloc(8 * MiB + overlap);
-  const offsets: number[] = [];
-  try {
-    let carried = 0;
-    let position = 0;
-    for (;;) {
-      const read = readSync(fd, buffer, carried, 8 * MiB, position);
-      if (read === 0) break;
-      const end = carried + read;
-      const window = buffer.subarray(0, end);
-      for (let at = window.indexOf(MARKER); at !== -1; at = window.indexOf(MARKER, at + 1)) offsets.push(position - carried + at);
-      carried = Math.min(overlap, end);
-      buffer.copy(buffer, 0, end - carried, end);
-      position += read;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return offsets;
-}
+/** Offsets of every marker left in the file or device (read in chunks: see test/support/markers). */
+const scanMarkers = (file: string): number[] => markerOffsets(file, MARKER);
 
 /**
- * An independent count: grep's records holding a marker (0 means none anywhere). -z makes NUL
- * the record separator: a zeroed drive is then many empty records instead of one 1 GiB line
- * (seconds per run), and grep skips a sparse image's holes.
+ * The independent count: grep's NUL-separated records holding a marker (0 means none anywhere).
+ * Kept: every image here is zeros, holes, random bytes or FAT structures, NUL bytes all over, so
+ * grep never holds more than a few KiB as one record (see grepRecordsWith).
  */
-function grepCount(file: string): number {
-  const run = tool('grep', ['-c', '-a', '-z', '-F', MARKER.toString('latin1'), file]);
-  return Number(run.stdout.trim());
-}
+const grepCount = (file: string): number => grepRecordsWith(file, MARKER);
 
 function writeAt(file: string, offset: number, bytes: Uint8Array): void {
   const fd = openSync(file, 'r+');
@@ -215,6 +191,37 @@ function engineNotingVerifyFollows(follows: boolean[]): PassEngine {
         follows.push(options?.verifyFollows === true);
         return session.write(options);
       },
+    };
+  };
+}
+
+/**
+ * `engine`, calling `atFirstBytes` once: at the first bytes done that a write of `which` target
+ * reports (on this thread for the inline engine; as they arrive from the disk worker for its
+ * engine). An action taken there (a cancel, a drive pulled out) lands at a known point of the
+ * work — its first chunk done, the rest of the drive still to go — however fast the machine is.
+ */
+function engineActingAtFirstBytes(engine: PassEngine, which: (target: BlockTarget) => boolean, atFirstBytes: (bytes: number) => void): PassEngine {
+  let acted = false;
+  return (target, kind) => {
+    const session = engine(target, kind);
+    if (!which(target)) return session;
+    // Not a spread: the disk worker's sessions are class instances, their methods on the prototype.
+    return {
+      kind: session.kind,
+      ready: () => session.ready(),
+      verify: (options) => session.verify(options),
+      close: () => session.close(),
+      write: (options) =>
+        session.write({
+          ...options,
+          onBytes: (bytes) => {
+            options?.onBytes?.(bytes);
+            if (acted || bytes === 0) return;
+            acted = true;
+            atFirstBytes(bytes);
+          },
+        }),
     };
   };
 }
@@ -523,13 +530,23 @@ describe('errors and cancellation', () => {
     }
   });
 
-  it('cancelled after ~100 ms: outcome cancelled, not Clear, not formatted, and says the drive is not sanitized', async () => {
+  it('cancelled mid-pass: outcome cancelled, not Clear, not formatted, and says the drive is not sanitized', async () => {
     const file = image('cancel.img');
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const result = await wipeImage(file, { method: 'random', verify: 'last', signal: controller.signal });
+    let cancelledAt = 0;
+    // Cancelled at the pass's first bytes, on this thread: the pass stops at its next check
+    // between chunks, before it counts another byte.
+    const passEngine = engineActingAtFirstBytes(inlinePassEngine, () => true, (bytes) => {
+      cancelledAt = bytes;
+      controller.abort();
+    });
+    const result = await wipeImage(file, { method: 'random', verify: 'last', signal: controller.signal, passEngine });
     expect(result).toMatchObject({ outcome: 'cancelled', nistLevel: 'none', formatted: false, verification: 'not-run', error: { code: 'CANCELLED' }, errors: { failed: 0 } });
     expect(result.error?.message).toContain('NOT sanitized');
+    expect(cancelledAt).toBeGreaterThan(0);
+    // Counted exactly: what was done when the cancel came, whole chunks, not the whole drive.
+    expect(result.bytesWritten).toBe(cancelledAt);
+    expect(result.bytesWritten % CHUNK_BYTES).toBe(0);
     expect(result.bytesWritten).toBeLessThan(GiB);
     expect(result.passes[0]?.bytes).toBe(result.bytesWritten);
   });
@@ -626,16 +643,28 @@ describe('passes in the disk worker', () => {
   });
 
   it('a verification that blocks the worker between yields still stops when cancelled', { timeout: 60_000 }, async () => {
-    const file = image('worker-cancel-verify.img');
+    // Never written: a zero session verifies the holes as zeros. Reading holes is the fastest a
+    // verification can go (GB/s), yet the 16 GiB left after the first chunk take the worker
+    // seconds; the cancel reaches it at its next yield, at most 50 ms of blocking reads later
+    // (measured: it stopped after ~100 MiB).
+    const size = 16 * GiB;
+    const file = image('worker-cancel-verify.img', size);
     const target = await BlockTarget.open(file, { access: 'write' });
     const session = workerEngine(target, 'zero');
     try {
-      await session.write();
       const controller = new AbortController();
-      let counted = 0;
-      setTimeout(() => controller.abort(), 100);
-      await expect(session.verify({ signal: controller.signal, onBytes: (bytes) => (counted = bytes) })).rejects.toMatchObject({ code: 'CANCELLED', outcome: 'cancelled' });
-      expect(counted).toBeLessThan(GiB);
+      const counts: number[] = [];
+      // Cancelled at the first bytes the worker reports (its first report is immediate).
+      const onBytes = (bytes: number): void => {
+        counts.push(bytes);
+        if (counts.length === 1) controller.abort();
+      };
+      await expect(session.verify({ signal: controller.signal, onBytes })).rejects.toMatchObject({ code: 'CANCELLED', outcome: 'cancelled' });
+      const [first] = counts;
+      const counted = counts.at(-1) ?? 0;
+      expect(first).toBeGreaterThan(0);
+      expect(counted).toBeGreaterThanOrEqual(first ?? 0);
+      expect(counted).toBeLessThan(size);
       expect(counted % CHUNK_BYTES).toBe(0);
       // The session is still usable after a cancelled operation.
       expect(await session.verify({ spans: [{ start: 0, length: 4 * MiB }] })).toEqual({ bytes: 4 * MiB, mismatchAt: null });
@@ -666,10 +695,19 @@ describe('passes in the disk worker', () => {
   it('cancelled in the worker: outcome cancelled, bytes counted exactly, the drive not claimed', async () => {
     const file = image('worker-cancel.img');
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 150);
-    const result = await wipeImage(file, { method: 'random', verify: 'last', signal: controller.signal, passEngine: workerEngine });
+    let cancelledAt = 0;
+    // Cancelled at the first bytes the worker reports (its first report is immediate, after one
+    // chunk): the cancel crosses to the worker while it still has the rest of the gigabyte to write.
+    const passEngine = engineActingAtFirstBytes(workerEngine, () => true, (bytes) => {
+      cancelledAt = bytes;
+      controller.abort();
+    });
+    const result = await wipeImage(file, { method: 'random', verify: 'last', signal: controller.signal, passEngine });
     expect(result).toMatchObject({ outcome: 'cancelled', nistLevel: 'none', formatted: false, verification: 'not-run', error: { code: 'CANCELLED' } });
     expect(result.error?.message).toContain('NOT sanitized');
+    expect(cancelledAt).toBeGreaterThan(0);
+    // The worker's own count when it stopped: at least what it had reported, whole chunks, not the drive.
+    expect(result.bytesWritten).toBeGreaterThanOrEqual(cancelledAt);
     expect(result.bytesWritten).toBeLessThan(GiB);
     expect(result.bytesWritten % CHUNK_BYTES).toBe(0);
     expect(result.passes[0]?.bytes).toBe(result.bytesWritten);
@@ -864,48 +902,47 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
   });
 
   it.each([
-    ['on this thread', undefined],
+    ['on this thread', inlinePassEngine],
     ['in the disk worker', workerEngine],
-  ] as const)('a drive pulled out mid-wipe (%s) fails with DRIVE_UNPLUGGED; the two others are sanitized', { timeout: 90_000 }, async (_where, passEngine) => {
-    const files = [image('pull-0.img'), image('pull-1.img'), image('pull-2.img')];
+  ] as const)('a drive pulled out mid-wipe (%s) fails with DRIVE_UNPLUGGED; the two others are sanitized', { timeout: 90_000 }, async (_where, engine) => {
+    // The victim is larger than the others (sparse: only what is written takes space): pulled at
+    // its first bytes, it still has more than 3 GiB to go, far more than the pull takes.
+    const victimSize = 4 * GiB;
+    const files = [image('pull-0.img'), image('pull-1.img', victimSize), image('pull-2.img')];
     const devices = files.map((file) => loop(file));
     const chosen = await Promise.all(devices.map((device) => chooseDrive(device)));
     const victim = { file: files[1] ?? '', device: devices[1] ?? '' };
-    let pulled = false;
-    const results = await sanitizeDrives(chosen, {
-      method: 'zero',
-      verify: 'off',
-      ...(passEngine === undefined ? {} : { passEngine }),
-      onProgress: (progress) => {
-        if (pulled || progress.target !== victim.device || progress.bytesDone === 0) return;
-        pulled = true;
-        // The medium goes away mid-pass, as when a stick is pulled from the hub.
-        truncateSync(victim.file, 0);
-        execFileSync('losetup', ['-c', victim.device]);
-      },
+    let pulledAt = 0;
+    // Pulled at the first bytes the victim's pass reports. On this thread the pass cannot go on
+    // meanwhile; in the worker it goes on, but truncating a file that holds a few MiB is instant.
+    const passEngine = engineActingAtFirstBytes(engine, (target) => target.path === victim.device, (bytes) => {
+      pulledAt = bytes;
+      // The medium goes away mid-pass, as when a stick is pulled from the hub.
+      truncateSync(victim.file, 0);
+      execFileSync('losetup', ['-c', victim.device]);
     });
-    expect(pulled).toBe(true);
+    const results = await sanitizeDrives(chosen, { method: 'zero', verify: 'off', passEngine });
+    expect(pulledAt).toBeGreaterThan(0);
     expect(results.map((result) => [result.outcome, result.error?.code ?? null])).toEqual([
       ['sanitized', null],
       ['failed', 'DRIVE_UNPLUGGED'],
       ['sanitized', null],
     ]);
     expect(results[1]).toMatchObject({ nistLevel: 'none', formatted: false, errors: { retried: 0, failed: 1 } });
-    expect(results[1]?.bytesWritten).toBeLessThan(GiB);
+    expect(results[1]?.bytesWritten).toBeLessThan(victimSize);
   });
 
   it('a drive pulled out while the disk worker verifies it (through its emptied cache) fails with DRIVE_UNPLUGGED, not a mismatch', { timeout: 90_000 }, async () => {
-    // Truncating an allocated 1 GiB file on this machine's disk takes ~0.5 s, longer than the
-    // reads' retries give a drive to settle (0.3 s; a real pull is quicker): this image lives in
-    // RAM (tmpfs), where pulling it takes ~0.06 s.
-    const shm = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'pull-verify-'));
-    const file = sparseImage(shm, 'pull-verify.img', 512 * MiB);
+    // Never written: a zero session verifies the holes as zeros, so the image stays sparse and
+    // pulling it (truncating it) frees nothing and is instant — well within the 0.3 s the reads'
+    // retries give a drive to settle — while the worker still has gigabytes of holes to read.
+    const size = 16 * GiB;
+    const file = image('pull-verify.img', size);
     const device = loop(file);
     const target = await BlockTarget.open(device, { access: 'write', exclusive: true });
     try {
       const zeros = workerEngine(target, 'zero');
       try {
-        await zeros.write();
         const seen: number[] = [];
         const verifying = zeros.verify({
           onBytes: (bytes) => {
@@ -918,14 +955,13 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
         });
         await expect(verifying).rejects.toMatchObject({ code: 'DRIVE_UNPLUGGED' });
         expect(seen[0]).toBeGreaterThan(0);
-        expect(seen.at(-1)).toBeLessThan(512 * MiB);
+        expect(seen.at(-1)).toBeLessThan(size);
       } finally {
         await zeros.close();
       }
     } finally {
       target.close();
       detachLoop(attached.pop() ?? '');
-      rmSync(shm, { recursive: true, force: true });
     }
   });
 });

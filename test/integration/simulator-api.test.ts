@@ -25,7 +25,7 @@ import {
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { archiveFileNameFor, inspectArchiveBytes } from '../../main/core/archive';
-import { archiveParts, closeSimulatorsAfterEachTest, rawRequest, sdkClient, signedRequest, testSimulator, waitFor } from '../support/simulator';
+import { archiveParts, closeSimulatorsAfterEachTest, rawRequest, sdkClient, signedRequest, testSimulator, waitFor, withStoppedClock } from '../support/simulator';
 
 closeSimulatorsAfterEachTest();
 
@@ -213,9 +213,12 @@ describe('DescribeDevice, UpdateDeviceMetadata, DeleteDevice', () => {
     const { DeviceId } = await provision(client, 'old-cam', { Description: 'before' });
     expect(await client.send(new UpdateDeviceMetadataCommand({ DeviceId, Description: 'after' }))).toMatchObject({ DeviceId });
     expect(await client.send(new DescribeDeviceCommand({ DeviceId }))).toMatchObject({ Description: 'after' });
-    expect(await client.send(new DeleteDeviceCommand({ DeviceId }))).toMatchObject({ DeviceId, $metadata: { httpStatusCode: 200 } });
-    expect(await client.send(new DescribeDeviceCommand({ DeviceId }))).toMatchObject({ ProvisioningStatus: 'DELETING', DeviceAggregatedStatus: 'DELETING' });
-    expect(await client.send(new DeleteDeviceCommand({ DeviceId }))).toMatchObject({ DeviceId });
+    // DELETING lasts 50 ms here: read it with the simulator's clock stopped, not in a race with it.
+    await withStoppedClock(async () => {
+      expect(await client.send(new DeleteDeviceCommand({ DeviceId }))).toMatchObject({ DeviceId, $metadata: { httpStatusCode: 200 } });
+      expect(await client.send(new DescribeDeviceCommand({ DeviceId }))).toMatchObject({ ProvisioningStatus: 'DELETING', DeviceAggregatedStatus: 'DELETING' });
+      expect(await client.send(new DeleteDeviceCommand({ DeviceId }))).toMatchObject({ DeviceId });
+    });
     await waitFor(
       () => rejection(client.send(new DescribeDeviceCommand({ DeviceId }))).catch(() => null),
       (error) => error instanceof ResourceNotFoundException,
@@ -329,13 +332,17 @@ describe('the front door', () => {
   it('throttles above 5 requests per second with ThrottlingException (429)', async () => {
     const simulator = await testSimulator({ rateLimitPerSecond: 5 });
     const client = sdkClient(simulator);
-    const results = await Promise.allSettled(Array.from({ length: 12 }, () => client.send(new ListDevicesCommand({}))));
-    const throttled = results.filter((result) => result.status === 'rejected').map((result) => result.reason as PanoramaServiceException);
-    expect(results.length - throttled.length).toBe(5);
-    for (const error of throttled) expect(error).toMatchObject({ name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } });
-    // Tokens flow back at 5 per second.
-    await new Promise((resolve) => setTimeout(resolve, 450));
-    expect((await client.send(new ListDevicesCommand({}))).$metadata.httpStatusCode).toBe(200);
+    // The clock stopped: the 12 calls arrive in the same instant however long they take to send
+    // (on a running clock, a burst slower than 200 ms would get a token back, and a 6th through).
+    await withStoppedClock(async (clock) => {
+      const results = await Promise.allSettled(Array.from({ length: 12 }, () => client.send(new ListDevicesCommand({}))));
+      const throttled = results.filter((result) => result.status === 'rejected').map((result) => result.reason as PanoramaServiceException);
+      expect(results.length - throttled.length).toBe(5);
+      for (const error of throttled) expect(error).toMatchObject({ name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } });
+      // Tokens flow back at 5 per second.
+      clock.advance(450);
+      expect((await client.send(new ListDevicesCommand({}))).$metadata.httpStatusCode).toBe(200);
+    });
     expect(simulator.stats().byStatus).toMatchObject({ '200': 6, '429': 7 });
     client.destroy();
   });

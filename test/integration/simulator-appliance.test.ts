@@ -23,7 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { archiveFileNameFor, inspectArchiveBytes } from '../../main/core/archive';
 import { SCENARIOS, type Simulator } from '../../main/core/simulator';
 import { x509 } from '../../main/core/simulator/x509';
-import { applianceStatus, archiveParts, closeSimulatorsAfterEachTest, rawRequest, registerWith, sdkClient, testSimulator, waitFor, type ArchiveParts } from '../support/simulator';
+import { applianceStatus, archiveParts, closeSimulatorsAfterEachTest, rawRequest, registerWith, sdkClient, stepUntil, testSimulator, waitFor, withStoppedClock, type ArchiveParts } from '../support/simulator';
 
 closeSimulatorsAfterEachTest();
 
@@ -57,25 +57,29 @@ describe('the appliance endpoint', () => {
 
   it('issues single-use nonces valid for 60 s', async () => {
     const simulator = await testSimulator();
-    const { body } = await rawRequest(simulator, 'GET', '/_appliance/challenge');
-    expect(Buffer.from(String(body['nonce']), 'base64')).toHaveLength(32);
-    const expiresIn = Date.parse(String(body['expiresAt'])) - Date.now();
-    expect(expiresIn).toBeGreaterThan(55_000);
-    expect(expiresIn).toBeLessThanOrEqual(60_000);
+    // The clock stopped: the nonce's lifetime is read exactly, however long the request took.
+    const expiresIn = await withStoppedClock(async () => {
+      const { body } = await rawRequest(simulator, 'GET', '/_appliance/challenge');
+      expect(Buffer.from(String(body['nonce']), 'base64')).toHaveLength(32);
+      return Date.parse(String(body['expiresAt'])) - Date.now();
+    });
+    expect(expiresIn).toBe(60_000);
   });
 
   it('success: PENDING with blue light, then SUCCEEDED and ONLINE with green light, logs without secrets', async () => {
-    // × 0.05: PENDING lasts 1 s, long enough to be seen even on a busy machine.
-    const simulator = await testSimulator({ timeScale: 0.05 });
+    const simulator = await testSimulator();
     const client = sdkClient(simulator);
     const { deviceId, parts } = await provisioned(client, 'lobby-cam-01');
     expect(await applianceStatus(simulator, deviceId)).toMatchObject({ provisioningStatus: 'AWAITING_PROVISIONING', connectionStatus: 'NOT_AVAILABLE', lights: 'off', logLines: [], failure: null });
 
-    const registration = await registerWith(simulator, parts);
-    expect(registration).toEqual({ status: 200, body: { deviceId, status: 'accepted' } });
-    const pending = await describeDevice(client, deviceId)();
-    expect(pending).toMatchObject({ ProvisioningStatus: 'PENDING', DeviceConnectionStatus: 'AWAITING_CREDENTIALS', DeviceAggregatedStatus: 'PENDING', CurrentSoftware: '4.3.55' });
-    expect((await applianceStatus(simulator, deviceId)).lights).toBe('blue-slow');
+    // PENDING lasts 200 ms here: the simulator's clock is stopped while we look at it.
+    await withStoppedClock(async () => {
+      const registration = await registerWith(simulator, parts);
+      expect(registration).toEqual({ status: 200, body: { deviceId, status: 'accepted' } });
+      const pending = await describeDevice(client, deviceId)();
+      expect(pending).toMatchObject({ ProvisioningStatus: 'PENDING', DeviceConnectionStatus: 'AWAITING_CREDENTIALS', DeviceAggregatedStatus: 'PENDING', CurrentSoftware: '4.3.55' });
+      expect((await applianceStatus(simulator, deviceId)).lights).toBe('blue-slow');
+    });
 
     const online = await waitFor(describeDevice(client, deviceId), (device) => device.DeviceConnectionStatus === 'ONLINE');
     expect(online).toMatchObject({ ProvisioningStatus: 'SUCCEEDED', DeviceAggregatedStatus: 'ONLINE', CurrentSoftware: '4.3.55', LatestSoftware: '4.3.55', SerialNumber: expect.stringMatching(/^\d{12}$/) as string });
@@ -158,8 +162,10 @@ describe('the appliance endpoint', () => {
     const simulator = await testSimulator({ scenario: 'network-failure', timeScale: 0.03 });
     const client = sdkClient(simulator);
     const { deviceId, parts } = await provisioned(client, 'firewalled-cam');
-    expect(await registerWith(simulator, parts)).toMatchObject({ status: 200, body: { status: 'accepted' } });
-    expect(await describeDevice(client, deviceId)()).toMatchObject({ ProvisioningStatus: 'PENDING' });
+    await withStoppedClock(async () => {
+      expect(await registerWith(simulator, parts)).toMatchObject({ status: 200, body: { status: 'accepted' } });
+      expect(await describeDevice(client, deviceId)()).toMatchObject({ ProvisioningStatus: 'PENDING' });
+    });
     const failedDevice = await waitFor(describeDevice(client, deviceId), (device) => device.ProvisioningStatus !== 'PENDING');
     expect(failedDevice).toMatchObject({ ProvisioningStatus: 'FAILED', DeviceConnectionStatus: 'OFFLINE', DeviceAggregatedStatus: 'FAILED' });
     const status = await applianceStatus(simulator, deviceId);
@@ -172,79 +178,91 @@ describe('the appliance endpoint', () => {
     const simulator = await testSimulator({ scenario: 'slow-registration', timeScale: 0.005 });
     const client = sdkClient(simulator);
     const { deviceId, parts } = await provisioned(client, 'slow-cam');
-    await registerWith(simulator, parts);
-    // 40 s of simulated time: twice a normal registration.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await describeDevice(client, deviceId)()).toMatchObject({ ProvisioningStatus: 'PENDING' });
-    expect((await applianceStatus(simulator, deviceId)).logLines.join('\n')).toContain('Still waiting for the service to confirm registration (30 s)');
+    // The clock stopped, then moved on exactly 40 s of simulated time (200 ms × 200): twice a
+    // normal registration, still well inside the slow one (180 s), however long the calls take.
+    await withStoppedClock(async (clock) => {
+      await registerWith(simulator, parts);
+      clock.advance(200);
+      expect(await describeDevice(client, deviceId)()).toMatchObject({ ProvisioningStatus: 'PENDING' });
+      expect((await applianceStatus(simulator, deviceId)).logLines.join('\n')).toContain('Still waiting for the service to confirm registration (30 s)');
+    });
     await waitFor(describeDevice(client, deviceId), (device) => device.DeviceAggregatedStatus === 'ONLINE');
     client.destroy();
   });
 
   it('"update-available": UPDATE_NEEDED once online; an OTA job goes through its phases and installs the new version', async () => {
-    // × 0.03: the shortest phase (VERIFYING) lasts 300 ms, so polling sees every phase.
+    // × 0.03: the shortest phase (VERIFYING) lasts 300 ms of the simulator's clock. The clock is
+    // stopped and moved on 100 ms between reads, so every phase is read at least 3 times however
+    // slow the reads are (polling a running clock could step over it on a busy machine).
     const simulator = await testSimulator({ scenario: 'update-available', timeScale: 0.03 });
     const client = sdkClient(simulator);
     const { deviceId, parts } = await provisioned(client, 'update-cam');
-    await registerWith(simulator, parts);
-    const online = await waitFor(describeDevice(client, deviceId), (device) => device.DeviceConnectionStatus === 'ONLINE');
-    expect(online).toMatchObject({ DeviceAggregatedStatus: 'UPDATE_NEEDED', CurrentSoftware: '4.3.55', LatestSoftware: '4.3.57' });
-    expect((await client.send(new ListDevicesCommand({ DeviceAggregatedStatusFilter: 'UPDATE_NEEDED' }))).Devices?.map((device) => device.DeviceId)).toEqual([deviceId]);
+    await withStoppedClock(async (clock) => {
+      await registerWith(simulator, parts);
+      const online = await stepUntil(clock, describeDevice(client, deviceId), (device) => device.DeviceConnectionStatus === 'ONLINE', 100);
+      expect(online).toMatchObject({ DeviceAggregatedStatus: 'UPDATE_NEEDED', CurrentSoftware: '4.3.55', LatestSoftware: '4.3.57' });
+      expect((await client.send(new ListDevicesCommand({ DeviceAggregatedStatusFilter: 'UPDATE_NEEDED' }))).Devices?.map((device) => device.DeviceId)).toEqual([deviceId]);
 
-    const wrongVersion = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'OTA', DeviceJobConfig: { OTAJobConfig: { ImageVersion: '9.9.9' } } })).catch((error: unknown) => error);
-    expect(wrongVersion).toBeInstanceOf(ValidationException);
-    expect((wrongVersion as ValidationException).Fields?.[0]?.Name).toBe('DeviceJobConfig.OTAJobConfig.ImageVersion');
-    const noConfig = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'OTA' })).catch((error: unknown) => error);
-    expect((noConfig as ValidationException).Fields?.[0]?.Name).toBe('DeviceJobConfig.OTAJobConfig');
+      const wrongVersion = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'OTA', DeviceJobConfig: { OTAJobConfig: { ImageVersion: '9.9.9' } } })).catch((error: unknown) => error);
+      expect(wrongVersion).toBeInstanceOf(ValidationException);
+      expect((wrongVersion as ValidationException).Fields?.[0]?.Name).toBe('DeviceJobConfig.OTAJobConfig.ImageVersion');
+      const noConfig = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'OTA' })).catch((error: unknown) => error);
+      expect((noConfig as ValidationException).Fields?.[0]?.Name).toBe('DeviceJobConfig.OTAJobConfig');
 
-    const created = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'OTA', DeviceJobConfig: { OTAJobConfig: { ImageVersion: '4.3.57' } } }));
-    const jobId = created.Jobs?.[0]?.JobId ?? '';
-    expect(created.Jobs).toEqual([{ JobId: jobId, DeviceId: deviceId }]);
-    const busy = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'REBOOT' })).catch((error: unknown) => error);
-    expect(busy).toBeInstanceOf(ConflictException);
+      const created = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'OTA', DeviceJobConfig: { OTAJobConfig: { ImageVersion: '4.3.57' } } }));
+      const jobId = created.Jobs?.[0]?.JobId ?? '';
+      expect(created.Jobs).toEqual([{ JobId: jobId, DeviceId: deviceId }]);
+      const busy = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'REBOOT' })).catch((error: unknown) => error);
+      expect(busy).toBeInstanceOf(ConflictException);
 
-    const statuses = new Set<string>();
-    const aggregated = new Set<string>();
-    await waitFor(
-      async () => {
-        const job = await client.send(new DescribeDeviceJobCommand({ JobId: jobId }));
-        statuses.add(job.Status ?? '');
-        aggregated.add((await describeDevice(client, deviceId)()).DeviceAggregatedStatus ?? '');
-        return job;
-      },
-      (job) => job.Status === 'COMPLETED',
-    );
-    expect([...statuses].filter((status) => status !== 'PENDING')).toEqual(['DOWNLOADING', 'IN_PROGRESS', 'VERIFYING', 'REBOOTING', 'COMPLETED']);
-    expect(aggregated).toContain('REBOOTING');
-    const job = await client.send(new DescribeDeviceJobCommand({ JobId: jobId }));
-    expect(job).toMatchObject({ JobId: jobId, DeviceId: deviceId, DeviceName: 'update-cam', DeviceType: 'PANORAMA_APPLIANCE', ImageVersion: '4.3.57', JobType: 'OTA', Status: 'COMPLETED' });
-    expect(job.CreatedTime).toBeInstanceOf(Date);
-    expect(await describeDevice(client, deviceId)()).toMatchObject({
-      CurrentSoftware: '4.3.57',
-      LatestSoftware: '4.3.57',
-      DeviceAggregatedStatus: 'ONLINE',
-      LatestDeviceJob: { ImageVersion: '4.3.57', Status: 'COMPLETED', JobType: 'OTA' },
+      const statuses = new Set<string>();
+      const aggregated = new Set<string>();
+      await stepUntil(
+        clock,
+        async () => {
+          const job = await client.send(new DescribeDeviceJobCommand({ JobId: jobId }));
+          statuses.add(job.Status ?? '');
+          aggregated.add((await describeDevice(client, deviceId)()).DeviceAggregatedStatus ?? '');
+          return job;
+        },
+        (job) => job.Status === 'COMPLETED',
+        100,
+      );
+      expect([...statuses].filter((status) => status !== 'PENDING')).toEqual(['DOWNLOADING', 'IN_PROGRESS', 'VERIFYING', 'REBOOTING', 'COMPLETED']);
+      expect(aggregated).toContain('REBOOTING');
+      const job = await client.send(new DescribeDeviceJobCommand({ JobId: jobId }));
+      expect(job).toMatchObject({ JobId: jobId, DeviceId: deviceId, DeviceName: 'update-cam', DeviceType: 'PANORAMA_APPLIANCE', ImageVersion: '4.3.57', JobType: 'OTA', Status: 'COMPLETED' });
+      expect(job.CreatedTime).toBeInstanceOf(Date);
+      expect(await describeDevice(client, deviceId)()).toMatchObject({
+        CurrentSoftware: '4.3.57',
+        LatestSoftware: '4.3.57',
+        DeviceAggregatedStatus: 'ONLINE',
+        LatestDeviceJob: { ImageVersion: '4.3.57', Status: 'COMPLETED', JobType: 'OTA' },
+      });
+      expect((await applianceStatus(simulator, deviceId)).logLines.join('\n')).toContain('Update to 4.3.57 completed');
+      const jobs = await client.send(new ListDevicesJobsCommand({ DeviceId: deviceId }));
+      expect(jobs.DeviceJobs).toEqual([{ DeviceName: 'update-cam', DeviceId: deviceId, JobId: jobId, CreatedTime: job.CreatedTime, JobType: 'OTA' }]);
+      const again = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'OTA', DeviceJobConfig: { OTAJobConfig: { ImageVersion: '4.3.57' } } })).catch((error: unknown) => error);
+      expect(again).toBeInstanceOf(ConflictException);
     });
-    expect((await applianceStatus(simulator, deviceId)).logLines.join('\n')).toContain('Update to 4.3.57 completed');
-    const jobs = await client.send(new ListDevicesJobsCommand({ DeviceId: deviceId }));
-    expect(jobs.DeviceJobs).toEqual([{ DeviceName: 'update-cam', DeviceId: deviceId, JobId: jobId, CreatedTime: job.CreatedTime, JobType: 'OTA' }]);
-    const again = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'OTA', DeviceJobConfig: { OTAJobConfig: { ImageVersion: '4.3.57' } } })).catch((error: unknown) => error);
-    expect(again).toBeInstanceOf(ConflictException);
     client.destroy();
   });
 
   it('a REBOOT job takes the device offline and back', async () => {
+    // × 0.03, the clock stopped and moved on 50 ms between reads: REBOOTING (840 ms) is read however slow the reads are.
     const simulator = await testSimulator({ timeScale: 0.03 });
     const client = sdkClient(simulator);
     const { deviceId, parts } = await provisioned(client, 'reboot-cam');
-    await registerWith(simulator, parts);
-    await waitFor(describeDevice(client, deviceId), (device) => device.DeviceConnectionStatus === 'ONLINE');
-    const created = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'REBOOT' }));
-    const jobId = created.Jobs?.[0]?.JobId ?? '';
-    const rebooting = await waitFor(describeDevice(client, deviceId), (device) => device.DeviceAggregatedStatus === 'REBOOTING');
-    expect(rebooting.DeviceConnectionStatus).toBe('OFFLINE');
-    await waitFor(() => client.send(new DescribeDeviceJobCommand({ JobId: jobId })), (job) => job.Status === 'COMPLETED');
-    expect(await describeDevice(client, deviceId)()).toMatchObject({ DeviceConnectionStatus: 'ONLINE', DeviceAggregatedStatus: 'ONLINE', LatestDeviceJob: { JobType: 'REBOOT', Status: 'COMPLETED' } });
+    await withStoppedClock(async (clock) => {
+      await registerWith(simulator, parts);
+      await stepUntil(clock, describeDevice(client, deviceId), (device) => device.DeviceConnectionStatus === 'ONLINE', 50);
+      const created = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'REBOOT' }));
+      const jobId = created.Jobs?.[0]?.JobId ?? '';
+      const rebooting = await stepUntil(clock, describeDevice(client, deviceId), (device) => device.DeviceAggregatedStatus === 'REBOOTING', 50);
+      expect(rebooting.DeviceConnectionStatus).toBe('OFFLINE');
+      await stepUntil(clock, () => client.send(new DescribeDeviceJobCommand({ JobId: jobId })), (job) => job.Status === 'COMPLETED', 50);
+      expect(await describeDevice(client, deviceId)()).toMatchObject({ DeviceConnectionStatus: 'ONLINE', DeviceAggregatedStatus: 'ONLINE', LatestDeviceJob: { JobType: 'REBOOT', Status: 'COMPLETED' } });
+    });
     client.destroy();
   });
 

@@ -12,8 +12,8 @@ import { withVolume, PARTITION_START_LBA } from '../../main/core/disk';
 import { PanoramaUsbError } from '../../main/core/errors';
 import { createPanoramaClient, provisionToDrive, type ProvisionReport } from '../../main/core/registration';
 import { chooseDrive } from '../../main/core/target';
-import { TrainingWorld, type AppliancePanel, type TrainingWorldOptions, type VirtualDrive } from '../../main/core/training';
-import { GiB, imageDir } from '../support/images';
+import { OLD_STICK_BYTES, TrainingWorld, type AppliancePanel, type TrainingWorldOptions, type VirtualDrive } from '../../main/core/training';
+import { GiB, imageDir, MiB } from '../support/images';
 import { fsckFat } from '../support/tools';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -160,6 +160,27 @@ describe('TrainingWorld drives and appliance', () => {
 
     await world.unplugFromAppliance();
     expect((await world.assessments()).every((assessment) => assessment.eligible)).toBe(true);
+  });
+
+  it('the old stick (oldStick: true): a 256 MiB FAT32 drive after the others, refused for provisioning, offered for sanitizing, re-made on reset', async () => {
+    const world = await startWorld({ driveCount: 1, oldStick: true });
+    expect(world.drives()).toEqual([expect.objectContaining({ id: 'drive-1', size: GiB }), expect.objectContaining({ id: 'drive-2', label: 'Old USB stick', size: OLD_STICK_BYTES, inAppliance: false })]);
+    const stick = drive(world, 'drive-2').path;
+    const check = async (): Promise<void> => {
+      expect(statSync(stick).size).toBe(256 * MiB);
+      await withVolume(stick, { access: 'read' }, (volume) => expect(volume.info()).toMatchObject({ fatType: 'FAT32', label: 'OLDSTICK' }));
+      expect(fsckFat(stick, PARTITION_START_LBA * 512, OLD_STICK_BYTES - PARTITION_START_LBA * 512).status).toBe(0);
+    };
+    await check();
+    const forAppliance = await world.assessments();
+    expect(forAppliance.map((assessment) => assessment.eligible)).toEqual([true, false]);
+    expect(forAppliance[1]?.refusals.map((reason) => reason.code)).toEqual(['TOO_SMALL']);
+    expect(forAppliance[1]?.drive.description).toBe('Old USB stick (image file drive-2.img)');
+    expect((await world.assessments('sanitize')).map((assessment) => assessment.eligible)).toEqual([true, true]);
+    await expect(chooseDrive(stick)).rejects.toMatchObject({ code: 'TARGET_TOO_SMALL' });
+    await expect(chooseDrive(stick, 'sanitize')).resolves.toMatchObject({ assessment: { eligible: true } });
+    await world.reset();
+    await check();
   });
 
   it('end to end: provision onto drive-1 through the simulator, plug it in, the panel goes to registered and green, logs on the drive', async () => {

@@ -6,7 +6,7 @@
  */
 import { PanoramaClient } from '@aws-sdk/client-panorama';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { readZip } from '../../main/core/archive';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../main/core/simulator';
 
@@ -111,6 +111,50 @@ export async function applianceStatus(simulator: Simulator, deviceId: string): P
   const response = await rawRequest(simulator, 'GET', `/_appliance/status?deviceId=${encodeURIComponent(deviceId)}`);
   if (response.status !== 200) throw new Error(`status ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body as unknown as ApplianceStatus;
+}
+
+/** The simulator's clock while it is stopped (see withStoppedClock). */
+export interface StoppedClock {
+  /** Moves the stopped clock on by `ms`, where it stays. */
+  advance: (ms: number) => void;
+}
+
+/**
+ * Runs `work` with the clock the simulator reads (Date) stopped: what it plans — a registration
+ * that ends, a deletion, tokens that flow back, a job's next phase — waits until the test moves
+ * the clock on, whatever the machine's speed. Only Date is mocked (vi.setSystemTime without fake
+ * timers): timers and I/O run, so the SDK and the simulator's server work as usual. The real
+ * clock comes back after `work`, even when it failed; if the test moved the stopped clock further
+ * than real time went meanwhile, time then goes back: check what depends on it inside `work`.
+ */
+export async function withStoppedClock<T>(work: (clock: StoppedClock) => Promise<T>): Promise<T> {
+  let now = Date.now();
+  vi.setSystemTime(now);
+  try {
+    return await work({
+      advance: (ms) => {
+        now += ms;
+        vi.setSystemTime(now);
+      },
+    });
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/**
+ * waitFor on a stopped clock: reads, then moves the clock on by `stepMs`, until `accept` holds.
+ * Every state that lasts at least `stepMs` of the clock is read at least once, however slowly the
+ * reads go (polling a running clock can step over a short state on a busy machine).
+ */
+export async function stepUntil<T>(clock: StoppedClock, read: () => Promise<T>, accept: (value: T) => boolean, stepMs: number, maxSteps = 1000): Promise<T> {
+  let last = await read();
+  for (let step = 0; !accept(last); step += 1) {
+    if (step >= maxSteps) throw new Error(`not reached in ${maxSteps} steps of ${stepMs} ms; last value: ${JSON.stringify(last)}`);
+    clock.advance(stepMs);
+    last = await read();
+  }
+  return last;
 }
 
 /** Polls until `accept` holds (or fails the test with the last value seen). */

@@ -162,6 +162,7 @@ describe('AuditLog chain', () => {
     expect(existsSync(`${log.path}.lock`)).toBe(false);
   }, 60_000);
 
+  // Only a lock held elsewhere is waited for (~20 s at most): this ENOENT comes back at once.
   it('says so when the log cannot even be locked (its folder gone), creating nothing', async () => {
     const dir = freshDir();
     const log = AuditLog.open(dir);

@@ -38,18 +38,18 @@ describe('StatusBlock', () => {
     })).toEqual(['earlier output']);
   });
 
-  it('cuts lines to the terminal width, so none wraps and the redraw still lands on its block', async () => {
+  it('cuts lines to the terminal width, leaving room for an echoed "^C", so none wraps and the redraw still lands on its block', async () => {
     const long = `/dev/disk/by-id/usb-${'x'.repeat(60)} 50%`;
     const lines = await drawn(40, 40, (block) => {
       block.draw([long, 'two']);
       block.draw([long, 'two']);
     });
-    expect(lines).toEqual(['earlier output', `${long.slice(0, 38)}…`, 'two']);
+    expect(lines).toEqual(['earlier output', `${long.slice(0, 36)}…`, 'two']);
   });
 
   it('takes a terminal that reports no width as 80 columns', async () => {
     const long = 'y'.repeat(100);
-    expect(await drawn(100, 0, (block) => block.draw([long]))).toEqual(['earlier output', `${'y'.repeat(78)}…`]);
+    expect(await drawn(100, 0, (block) => block.draw([long]))).toEqual(['earlier output', `${'y'.repeat(76)}…`]);
   });
 });
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import {
   KNOWN_GOOD_MAX_BYTES,
   MIN_DRIVE_BYTES,
+  MIN_SANITIZE_BYTES,
   assessDrive,
   describeDrive,
   detailsFromLsblk,
@@ -19,6 +20,7 @@ import {
   requireEligible,
   type Drive,
   type DriveAssessment,
+  type DrivePurpose,
 } from '../../main/core/drives';
 import { PanoramaUsbError } from '../../main/core/errors';
 
@@ -44,13 +46,13 @@ function codes(reasons: readonly { code: string }[]): string[] {
   return reasons.map((reason) => reason.code);
 }
 
-function refusalCodes(drive: Drive): string[] {
-  return codes(assessDrive(drive).refusals);
+function refusalCodes(drive: Drive, purpose?: DrivePurpose): string[] {
+  return codes(assessDrive(drive, purpose).refusals);
 }
 
-function requireError(drive: Drive): PanoramaUsbError {
+function requireError(drive: Drive, purpose?: DrivePurpose): PanoramaUsbError {
   try {
-    requireEligible(drive);
+    requireEligible(drive, purpose);
   } catch (error) {
     if (error instanceof PanoramaUsbError) return error;
     throw error;
@@ -300,6 +302,76 @@ describe('thresholds', () => {
     expect(error.code).toBe('DRIVE_INELIGIBLE');
     expect(error.message).toContain('write-protected');
     expect(error.message).toContain('100.0 MB');
+  });
+});
+
+describe('by purpose: provisioning needs what the appliance needs, sanitizing what a reformat needs, reading nothing but a real drive', () => {
+  const MiB = 1024 ** 2;
+  const stick = pick(realDrives('loops-snap'), '/dev/sdb');
+  const oldStick = { ...stick, size: 512 * MiB };
+
+  it('a 512 MiB stick: refused for provisioning (TOO_SMALL, the appliance\'s 1 GB), eligible for sanitizing and reading', () => {
+    expect(refusalCodes(oldStick)).toEqual(['TOO_SMALL']);
+    expect(refusalCodes(oldStick, 'provision')).toEqual(['TOO_SMALL']);
+    expect(requireError(oldStick, 'provision')).toMatchObject({ code: 'TARGET_TOO_SMALL', outcome: 'refused', nextStep: 'Use a drive (or an image file) of at least 1 GB.' });
+    expect(assessDrive(oldStick, 'sanitize')).toMatchObject({ eligible: true, refusals: [], warnings: [] });
+    expect(requireEligible(oldStick, 'sanitize').eligible).toBe(true);
+    expect(assessDrive(oldStick, 'read')).toMatchObject({ eligible: true, refusals: [], warnings: [] });
+  });
+
+  it('sanitizing any size from the floor up: 3 MiB is eligible, a byte less is TOO_SMALL with its own reason, not the appliance\'s', () => {
+    expect(MIN_SANITIZE_BYTES).toBe(3 * MiB);
+    expect(assessDrive({ ...stick, size: MIN_SANITIZE_BYTES }, 'sanitize').eligible).toBe(true);
+    for (const size of [MIN_SANITIZE_BYTES - 1, MiB, 0]) {
+      const tiny = { ...stick, size };
+      expect(refusalCodes(tiny, 'sanitize'), String(size)).toEqual(['TOO_SMALL']);
+      const message = assessDrive(tiny, 'sanitize').refusals[0]?.message ?? '';
+      expect(message).toContain('too little for a partition table and the smallest FAT volume (at least 3 MiB)');
+      expect(message).not.toContain('appliance');
+      const error = requireError(tiny, 'sanitize');
+      expect(error).toMatchObject({ code: 'TARGET_TOO_SMALL', outcome: 'refused' });
+      expect(error.nextStep).toContain('3 MiB');
+      // Below the floor it is refused for provisioning too, for the appliance's reason.
+      expect(refusalCodes(tiny, 'provision')).toEqual(['TOO_SMALL']);
+      expect(assessDrive(tiny, 'provision').refusals[0]?.message).toContain('the 1 GB the appliance needs');
+    }
+    const image: Drive = { ...stick, kind: 'image', path: '/tmp/tiny.img', size: MiB };
+    expect(assessDrive(image, 'sanitize').refusals[0]?.message).toContain('truncate -s 16M /tmp/tiny.img');
+  });
+
+  it('sanitizing still refuses system drives, virtual devices, read-only and mounted drives, whatever their size', () => {
+    const vm = realDrives('recorded-debian12-vm');
+    expect(refusalCodes(pick(vm, '/dev/vda'), 'sanitize')).toEqual(['SYSTEM_DRIVE']);
+    expect(refusalCodes(pick(realDrives('zram-swap'), '/dev/zram0'), 'sanitize')).toEqual(['SYSTEM_DRIVE', 'VIRTUAL_DEVICE']);
+    expect(refusalCodes({ ...pick(vm, '/dev/zram0'), size: 512 * MiB }, 'sanitize')).toEqual(['VIRTUAL_DEVICE']);
+    expect(refusalCodes({ ...oldStick, readOnly: true }, 'sanitize')).toEqual(['READ_ONLY']);
+    expect(requireError({ ...oldStick, readOnly: true }, 'sanitize')).toMatchObject({ code: 'TARGET_READ_ONLY' });
+    expect(refusalCodes({ ...oldStick, mountpoints: ['/media/tech/OLD'] }, 'sanitize')).toEqual(['MOUNTED']);
+    expect(refusalCodes({ ...oldStick, mountpoints: ['/', '/media/tech/DATA'] }, 'sanitize')).toEqual(['SYSTEM_DRIVE']);
+    const loops = loopDevicesFromLsblk(fixture('loops-snap'), new Map());
+    // The snaps' loops: 77 MB is big enough to erase, but they are read-only and mounted.
+    expect(refusalCodes(pick(loops, '/dev/loop0'), 'sanitize')).toEqual(['READ_ONLY', 'MOUNTED']);
+    const emptyReader = pick(realDrives('card-readers'), '/dev/sdc');
+    expect(refusalCodes(emptyReader, 'sanitize')).toEqual(['TOO_SMALL']);
+    expect(assessDrive(emptyReader, 'sanitize').refusals[0]?.message).toContain('insert the card to erase');
+  });
+
+  it('sanitizing leaves out the appliance\'s warnings (LARGE_DRIVE, NOT_USB)', () => {
+    const desktop = realDrives('desktop-sata-usb');
+    expect(codes(assessDrive(pick(desktop, '/dev/sdc')).warnings)).toEqual(['LARGE_DRIVE', 'NOT_USB']);
+    expect(assessDrive(pick(desktop, '/dev/sdc'), 'sanitize')).toMatchObject({ eligible: true, warnings: [] });
+    expect(assessDrive(pick(desktop, '/dev/sdd'), 'sanitize')).toMatchObject({ eligible: true, warnings: [] });
+    const card = pick(realDrives('card-readers', new Map([['/dev/mmcblk0', 'SD']])), '/dev/mmcblk0');
+    expect(assessDrive(card, 'sanitize')).toMatchObject({ eligible: true, warnings: [] });
+  });
+
+  it('reading (collect-logs) refuses only system drives and virtual devices: read-only, mounted and tiny drives read fine', () => {
+    expect(refusalCodes(pick(realDrives('recorded-debian12-vm'), '/dev/vda'), 'read')).toEqual(['SYSTEM_DRIVE']);
+    expect(refusalCodes({ ...pick(realDrives('recorded-debian12-vm'), '/dev/zram0'), size: 512 * MiB }, 'read')).toEqual(['VIRTUAL_DEVICE']);
+    expect(requireError(pick(realDrives('recorded-debian12-vm'), '/dev/vda'), 'read')).toMatchObject({ code: 'DRIVE_INELIGIBLE', outcome: 'refused' });
+    for (const drive of [{ ...oldStick, readOnly: true }, { ...oldStick, mountpoints: ['/media/tech/OLD'] }, { ...stick, size: MiB }, pick(realDrives('desktop-sata-usb'), '/dev/sde')]) {
+      expect(assessDrive(drive, 'read'), drive.path).toMatchObject({ eligible: true, refusals: [], warnings: [] });
+    }
   });
 });
 

@@ -95,9 +95,9 @@ describe('Journal.pending', () => {
     const items = await journal.pending();
     const base = { sessionId: session.id, deviceId: 'device-7f3a', deviceName: 'lobby-cam-01' };
     expect(items).toEqual([
-      { ...base, kind: 'drive-holds-archive', text: 'The drive SanDisk Ultra (/dev/sdb) still holds the archive of device lobby-cam-01.', path: '/dev/sdb' },
-      { ...base, kind: 'local-copy-not-shredded', text: `The local copy at ${DOWNLOAD} was not shredded.`, path: DOWNLOAD },
-      { ...base, kind: 'registration-unknown', text: 'The registration of device lobby-cam-01 (device-7f3a) was still in progress; its result is unknown.', path: null },
+      { ...base, kind: 'drive-holds-archive', text: 'The drive SanDisk Ultra (/dev/sdb) still holds the archive of device lobby-cam-01.', path: '/dev/sdb', command: 'panorama-usb sanitize /dev/sdb --method zero' },
+      { ...base, kind: 'local-copy-not-shredded', text: `The local copy at ${DOWNLOAD} was not shredded.`, path: DOWNLOAD, command: `panorama-usb shred ${DOWNLOAD}` },
+      { ...base, kind: 'registration-unknown', text: 'The registration of device lobby-cam-01 (device-7f3a) was still in progress; its result is unknown.', path: null, command: 'panorama-usb monitor --device-id device-7f3a' },
     ]);
 
     // Each item goes away as the work is done, and a finished session has none.
@@ -108,6 +108,23 @@ describe('Journal.pending', () => {
     await journal.update(session.id, { driveHoldsArchive: true });
     await journal.finish(session.id);
     await expect(journal.pending()).resolves.toEqual([]);
+  });
+
+  it('a wipe begun and never ended: the drive is NOT sanitized, finished by the same wipe; commands quote what a shell would split', async () => {
+    const journal = Journal.open(freshDataDir());
+    const odd = "/home/tech/My Downloads/it's certificates-omni_x.zip";
+    const session = await journal.begin({ origin: 'cli', drive: DRIVE, driveHoldsArchive: true, wiping: { method: 'random-zero', verify: 'all' }, localCopies: [{ path: odd, shredded: false }], deviceId: 'device-9', registration: 'in-progress', endpoint: 'http://127.0.0.1:4567' });
+    expect((await journal.pending()).map((item) => [item.kind, item.text, item.command])).toEqual([
+      ['wipe-interrupted', 'The drive SanDisk Ultra (/dev/sdb) was being sanitized (random-zero) when the work stopped: it is NOT sanitized and may still hold data.', 'panorama-usb sanitize /dev/sdb --method random-zero --verify all'],
+      ['local-copy-not-shredded', `The local copy at ${odd} was not shredded.`, `panorama-usb shred '/home/tech/My Downloads/it'\\''s certificates-omni_x.zip'`],
+      ['registration-unknown', 'The registration of device device-9 was still in progress; its result is unknown.', 'panorama-usb monitor --device-id device-9 --endpoint http://127.0.0.1:4567'],
+    ]);
+    // The wipe ended and the drive was overwritten whole: nothing of the drive is left to do.
+    await journal.update(session.id, { wiping: null, driveSanitized: true });
+    expect((await journal.pending()).map((item) => item.kind)).toEqual(['local-copy-not-shredded', 'registration-unknown']);
+    // Without a device id, only a person can find the registration again.
+    await journal.update(session.id, { deviceId: null, deviceName: 'dock-cam' });
+    expect((await journal.pending()).at(-1)).toMatchObject({ kind: 'registration-unknown', command: null });
   });
 
   it('names what it can when the drive model or the device name was not recorded', async () => {

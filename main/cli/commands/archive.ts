@@ -1,7 +1,10 @@
 /** `inspect` and `write`: the configuration archive commands of the CLI contract. */
-import { inspectArchiveBytes, readArchiveFile, writeArchive, type ArchiveReport, type WritePhase } from '../../core/archive';
+import path from 'node:path';
+import { inspectArchiveBytes, readArchiveFile, writeArchive, type ArchiveReport, type WriteArchiveReport, type WritePhase } from '../../core/archive';
 import { describeDrive, formatSize } from '../../core/drives';
+import { driveFacts, writeSubject } from '../../core/records';
 import { chooseDrive } from '../../core/target';
+import { recordDriveWrite } from '../records';
 import type { CliRuntime, CommandOutcome } from '../runtime';
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
@@ -54,11 +57,30 @@ export async function writeCommand(runtime: CliRuntime, args: string[], options:
   try {
     // Refusals of the archive come before anything about the drive.
     const report = await inspectArchiveBytes(bytes, fileName);
-    const chosen = await chooseDrive(targetPath);
+    const chosen = await chooseDrive(targetPath, 'provision');
     for (const warning of [...report.warnings, ...chosen.assessment.warnings.map((reason) => reason.message)]) runtime.note(`warning: ${warning}`);
     const drive = describeDrive(chosen.assessment.drive);
     await runtime.confirm(format ? `Erase everything on ${drive} and write ${fileName} to` : `Write ${fileName} (replacing other certificates-omni_*.zip at the root) to`, format ? 'it' : drive);
-    const result = await writeArchive({ bytes, fileName }, chosen, { format, signal: runtime.signal, onPhase: (phase) => runtime.note(PHASE_WORDS[phase]) });
+    const { drive: chosenDrive } = chosen.assessment;
+    const result = await recordDriveWrite(
+      await runtime.records(),
+      {
+        action: 'write',
+        subject: writeSubject(fileName, chosenDrive),
+        // As the wizard's import: the file given is a local copy of the secret until it is shredded.
+        session: { source: 'import', deviceName: report.deviceName, archive: { fileName, sha256: report.sha256, size: report.size }, localCopies: [{ path: path.resolve(archivePath), shredded: false }], drive: driveFacts(chosenDrive) },
+        onSuccess: (written: WriteArchiveReport) => ({ subject: { sha256: written.sha256, verified: written.verified }, session: {} }),
+      },
+      (phaseSeen) =>
+        writeArchive({ bytes, fileName }, chosen, {
+          format,
+          signal: runtime.signal,
+          onPhase: (phase) => {
+            phaseSeen(phase);
+            runtime.note(PHASE_WORDS[phase]);
+          },
+        }),
+    );
     const lines = [
       `Wrote ${fileName} (${result.size} bytes) to the root of ${drive}${result.formatted === null ? '' : ', freshly formatted FAT32'}.`,
       `Verified: SHA-256 ${result.sha256} read back through a fresh handle.`,

@@ -1,6 +1,7 @@
-/** `drives`, `format` and `files`: the drive and FAT32 commands of the CLI contract. */
-import { formatTarget, normalizeLabel, withVolume, type FatEntry } from '../../core/disk';
-import { assessDrive, describeDrive, formatSize, listDrives, resolveTarget, type DriveAssessment } from '../../core/drives';
+/** `drives`, `format` and `files`: the drive and FAT commands of the CLI contract. */
+import { formatTarget, normalizeLabel, withVolume, type FatEntry, type FormatResult } from '../../core/disk';
+import { assessDrive, describeDrive, formatSize, listDrives, resolveTarget, type DriveAssessment, type DrivePurpose } from '../../core/drives';
+import { refused } from '../../core/errors';
 import { chooseDrive, openChosenDrive } from '../../core/target';
 import type { CliRuntime, CommandOutcome } from '../runtime';
 
@@ -13,33 +14,52 @@ function assessmentLines(assessment: DriveAssessment): string[] {
   return lines;
 }
 
+/** `--for provision` (the default: written for the appliance, 1 GB or more) or `--for sanitize` (erased and reformatted, any size). */
+function listPurpose(value: unknown): Exclude<DrivePurpose, 'read'> {
+  if (value === undefined || value === 'provision') return 'provision';
+  if (value === 'sanitize') return 'sanitize';
+  throw refused('INVALID_ARGUMENT', `--for must be provision or sanitize, got ${JSON.stringify(value)}.`, 'Run panorama-usb drives --help.');
+}
+
 export async function drivesCommand(_runtime: CliRuntime, _args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
   const all = options['all'] === true;
-  const assessments = (await listDrives()).map(assessDrive);
+  const purpose = listPurpose(options['for']);
+  const assessments = (await listDrives()).map((drive) => assessDrive(drive, purpose));
   const shown = all ? assessments : assessments.filter((assessment) => assessment.eligible);
   const hidden = assessments.length - shown.length;
   const lines = shown.flatMap(assessmentLines);
-  if (shown.length === 0) lines.push('No usable drive found. Plug in a USB drive of at least 1 GB.');
+  if (shown.length === 0) lines.push(purpose === 'sanitize' ? 'No drive that can be sanitized found. Plug in the USB drives to erase.' : 'No usable drive found. Plug in a USB drive of at least 1 GB.');
   if (hidden > 0) lines.push(`${hidden} drive${hidden === 1 ? '' : 's'} hidden because they cannot be used; run with --all to see why.`);
-  return { data: { drives: shown, hidden }, text: lines.join('\n') };
+  return { data: { drives: shown, hidden, purpose }, text: lines.join('\n') };
 }
 
 export async function formatCommand(runtime: CliRuntime, args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
   const [targetPath = ''] = args;
   const label = normalizeLabel(typeof options['label'] === 'string' ? options['label'] : 'PANORAMA');
-  const chosen = await chooseDrive(targetPath);
+  // `format` makes a provisioning drive: held to what the appliance needs.
+  const chosen = await chooseDrive(targetPath, 'provision');
   for (const warning of chosen.assessment.warnings) runtime.note(`warning: ${warning.message}`);
   await runtime.confirm('Erase everything on', describeDrive(chosen.assessment.drive));
-  const target = await openChosenDrive(chosen);
+  const records = await runtime.records();
+  const { drive } = chosen.assessment;
+  const subject = { drive: drive.path, model: drive.model, serial: drive.serial, size: drive.size, label };
+  let result: FormatResult;
   try {
-    const result = await formatTarget(target, { label });
-    return {
-      data: { target: target.path, drive: chosen.assessment.drive, warnings: chosen.assessment.warnings, format: result },
-      text: `Formatted ${describeDrive(chosen.assessment.drive)}: MBR with one FAT32 partition at 1 MiB, label ${result.label}, ${result.clusterBytes}-byte clusters.`,
-    };
-  } finally {
-    target.close();
+    const target = await openChosenDrive(chosen);
+    try {
+      result = await formatTarget(target, { label, requireFat32: true });
+    } finally {
+      target.close();
+    }
+  } catch (error) {
+    await records.recordFailure('format', error, subject);
+    throw error;
   }
+  await records.record('format', 'succeeded', { ...subject, fatType: result.fatType, clusterBytes: result.clusterBytes });
+  return {
+    data: { target: drive.path, drive, warnings: chosen.assessment.warnings, format: result },
+    text: `Formatted ${describeDrive(drive)}: MBR with one ${result.fatType} partition at 1 MiB, label ${result.label}, ${result.clusterBytes}-byte clusters.`,
+  };
 }
 
 function fileLine(entry: FatEntry): string {

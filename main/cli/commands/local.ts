@@ -1,8 +1,8 @@
-/** `shred`, `scan-leftovers` and `collect-logs`: the archive's local copies and the appliance's logs. */
-import { describeDrive, formatSize, resolveTarget } from '../../core/drives';
+/** `shred` and `scan-leftovers`: the archive's local copies. */
+import { formatSize } from '../../core/drives/format';
 import { failed } from '../../core/errors';
-import { collectLogs } from '../../core/sanitize/logs';
 import { checkShreddableFiles, scanLeftovers, shredFiles } from '../../core/sanitize/local';
+import { recordShreds } from '../records';
 import type { CliRuntime, CommandOutcome } from '../runtime';
 
 function age(seconds: number): string {
@@ -27,7 +27,7 @@ export async function shredCommand(runtime: CliRuntime, args: string[]): Promise
   // Every file is checked first: one that cannot be shredded refuses the whole command, untouched.
   await checkShreddableFiles(args);
   await runtime.confirm(`Overwrite and delete ${args.length === 1 ? 'the file' : `${args.length} files:`}`, args.join(', '));
-  const report = await shredFiles(args, { onPhase: (phase, current) => runtime.verbose(`${phase}: ${current}`) });
+  const report = await recordShreds(await runtime.records(), args, () => shredFiles(args, { onPhase: (phase, current) => runtime.verbose(`${phase}: ${current}`) }));
   if (report.failed > 0 || report.refused > 0) {
     const problems = report.outcomes.flatMap((outcome) => (outcome.status === 'shredded' ? [] : [`${outcome.path}: ${outcome.error.message}`]));
     throw failed('SHRED_FAILED', `${report.shredded} of ${report.outcomes.length} files shredded; ${problems.join(' ')}`, 'Check the files named and run shred on them again.');
@@ -38,17 +38,4 @@ export async function shredCommand(runtime: CliRuntime, args: string[]): Promise
       : [],
   );
   return { data: { ...report }, text: lines.join('\n') };
-}
-
-export async function collectLogsCommand(runtime: CliRuntime, args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
-  const [targetPath = ''] = args;
-  const out = typeof options['out'] === 'string' ? options['out'] : '';
-  const drive = await resolveTarget(targetPath);
-  runtime.note(`Collecting /panorama/*.log from ${describeDrive(drive)}…`);
-  const report = await collectLogs(drive.path, out, { drive });
-  const lines = [
-    `Wrote ${report.out} (${formatSize(report.bundleBytes)}): ${report.files.map((file) => `${file.name} (${formatSize(file.bytes)}${file.redactions > 0 ? `, ${file.redactions} redaction${file.redactions === 1 ? '' : 's'}` : ''})`).join(', ')}.`,
-    'Certificate and key material was redacted; the bundle is safe to attach to a support case.',
-  ];
-  return { data: { bundle: report }, text: lines.join('\n') };
 }

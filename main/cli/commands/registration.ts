@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { deviceNameFromArchiveName } from '../../core/archive';
 import { describeDrive } from '../../core/drives';
-import { failed, refused } from '../../core/errors';
+import { driveFacts, type Records } from '../../core/records';
+import { failed, refused, toPanoramaUsbError } from '../../core/errors';
 import {
   checkProvisionRequest,
   createPanoramaClient,
@@ -16,9 +17,11 @@ import {
   startSoftwareUpdate,
   type ClientOptions,
   type DeviceMatch,
+  type ProvisionReport,
 } from '../../core/registration';
 import { runAppliance } from '../../core/simulator/appliance';
 import { chooseDrive } from '../../core/target';
+import { recordDriveWrite } from '../records';
 import type { CliRuntime, CommandOutcome } from '../runtime';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -59,11 +62,32 @@ export async function provisionCommand(runtime: CliRuntime, _args: string[], opt
   const request = { name, ...(description === undefined ? {} : { description }), networking: await readNetworkFile(text(options['network'])) };
   // Everything refusable is refused before AWS is called and before the drive is touched.
   const { warnings } = checkProvisionRequest(request);
-  const chosen = await chooseDrive(text(options['target']) ?? '');
+  const chosen = await chooseDrive(text(options['target']) ?? '', 'provision');
   for (const warning of [...warnings, ...chosen.assessment.warnings.map((reason) => reason.message)]) runtime.note(`warning: ${warning}`);
   await runtime.confirm(`Create the Panorama device "${name}" and erase`, `${describeDrive(chosen.assessment.drive)} to write its configuration archive`);
   const client = createPanoramaClient(clientOptions(options));
-  const report = await provisionToDrive(client, request, chosen, { signal: runtime.signal, onPhase: (phase) => runtime.note(`${phase}…`) });
+  const drive = chosen.assessment.drive;
+  const report = await recordDriveWrite(
+    await runtime.records(),
+    {
+      action: 'provision',
+      subject: { deviceName: name, drive: drive.path, model: drive.model, serial: drive.serial },
+      // Write-ahead, as the wizard: from here on the drive may hold the new device's archive.
+      session: { source: 'create', deviceName: name, drive: driveFacts(drive), endpoint: text(options['endpoint']) ?? null },
+      onSuccess: (created: ProvisionReport) => ({
+        subject: { deviceId: created.deviceId, sha256: created.write.sha256 },
+        session: { deviceId: created.deviceId, archive: { fileName: created.write.fileName, sha256: created.write.sha256, size: created.write.size }, registration: 'not-started' },
+      }),
+    },
+    (phaseSeen) =>
+      provisionToDrive(client, request, chosen, {
+        signal: runtime.signal,
+        onPhase: (phase) => {
+          phaseSeen(phase);
+          runtime.note(`${phase}…`);
+        },
+      }),
+  );
   const lines = [
     `Created ${report.deviceId} (${name}) and wrote its archive, verified, to ${describeDrive(chosen.assessment.drive)}.`,
     report.write.eject.detail.charAt(0).toUpperCase() + report.write.eject.detail.slice(1) + '.',
@@ -83,6 +107,27 @@ async function askWhichDevice(runtime: CliRuntime, name: string, matches: readon
   return chosen.deviceId;
 }
 
+/**
+ * A watched registration, recorded as the wizard records it: the journal's sessions for this
+ * device say it is in progress while watched (a monitor killed meanwhile leaves it pending), then
+ * registered or failed; stopping the watch (Ctrl+C, --timeout) is not a failed registration.
+ */
+async function recordRegistration<T extends { device: { name: string | null } }>(records: Records, deviceId: string, watch: () => Promise<T>): Promise<T> {
+  const forDevice = (session: { deviceId: string | null }): boolean => session.deviceId === deviceId;
+  await records.updateEach(forDevice, () => ({ registration: 'in-progress' }));
+  try {
+    const result = await watch();
+    await records.record('registration', 'succeeded', { deviceId, deviceName: result.device.name });
+    await records.updateEach(forDevice, () => ({ registration: 'registered' }));
+    return result;
+  } catch (error) {
+    await records.recordFailure('registration', error, { deviceId, deviceName: null });
+    const stoppedWatching = toPanoramaUsbError(error).outcome === 'cancelled';
+    if (!stoppedWatching) await records.updateEach(forDevice, () => ({ registration: 'failed' }));
+    throw error;
+  }
+}
+
 export async function monitorCommand(runtime: CliRuntime, _args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
   const client = createPanoramaClient(clientOptions(options, { maxAttempts: 1 }));
   const archive = text(options['archive']);
@@ -97,11 +142,14 @@ export async function monitorCommand(runtime: CliRuntime, _args: string[], optio
   const timeoutSeconds = timeout === undefined ? undefined : Number(timeout);
   if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) throw refused('INVALID_ARGUMENT', `--timeout must be a number of seconds, got "${timeout ?? ''}".`);
   runtime.note(`Watching ${deviceId} (Ctrl+C to stop)…`);
-  const result = await monitorRegistration(client, deviceId, {
-    signal: runtime.signal,
-    ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
-    onChange: (entry) => runtime.note(`${entry.at}  ${entry.provisioningStatus} / ${entry.connectionStatus}`),
-  });
+  const watched = deviceId;
+  const result = await recordRegistration(await runtime.records(), watched, () =>
+    monitorRegistration(client, watched, {
+      signal: runtime.signal,
+      ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+      onChange: (entry) => runtime.note(`${entry.at}  ${entry.provisioningStatus} / ${entry.connectionStatus}`),
+    }),
+  );
   const software = await softwareStatus(client, deviceId);
   const lines = [result.advice, software.updateAvailable ? `A software update is available (${software.current ?? '?'} → ${software.latest ?? '?'}): panorama-usb update --device-id ${deviceId}${endpointFlag(options)}` : `Software ${software.current ?? 'unknown'} is current.`];
   return { data: { device: result.device, timeline: result.timeline, requests: result.requests, transientErrors: result.transientErrors, software, advice: result.advice }, text: lines.join('\n') };
@@ -112,17 +160,38 @@ export async function updateCommand(runtime: CliRuntime, _args: string[], option
   const client = createPanoramaClient(clientOptions(options));
   const software = await softwareStatus(client, deviceId);
   if (!software.updateAvailable || software.latest === null) return { data: { software, jobId: null }, text: `${deviceId} runs ${software.current ?? 'unknown'}: no update available.` };
-  await runtime.confirm(`Update ${deviceId} from ${software.current ?? '?'} to`, software.latest);
-  const jobId = await startSoftwareUpdate(client, deviceId, software.latest);
-  runtime.note(`Update job ${jobId} started; the appliance downloads, verifies and reboots.`);
-  const status = await followJob(client, jobId, { signal: runtime.signal, onStatus: (next) => runtime.note(`job ${jobId}: ${next}`) });
+  const imageVersion = software.latest;
+  await runtime.confirm(`Update ${deviceId} from ${software.current ?? '?'} to`, imageVersion);
+  const records = await runtime.records();
+  // The same entry as the wizard's software update.
+  const subject = { event: 'software-update', deviceId, imageVersion };
+  let jobId: string | null = null;
+  let status: string;
+  try {
+    jobId = await startSoftwareUpdate(client, deviceId, imageVersion);
+    const awsJobId = jobId;
+    runtime.note(`Update job ${awsJobId} started; the appliance downloads, verifies and reboots.`);
+    status = await followJob(client, awsJobId, { signal: runtime.signal, onStatus: (next) => runtime.note(`job ${awsJobId}: ${next}`) });
+  } catch (error) {
+    await records.recordFailure('registration', error, { ...subject, awsJobId: jobId });
+    throw error;
+  }
+  await records.record('registration', 'succeeded', { ...subject, awsJobId: jobId });
   return { data: { software, jobId, status }, text: `Updated ${deviceId} to ${software.latest}.` };
 }
 
 export async function decommissionCommand(runtime: CliRuntime, _args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
   const deviceId = text(options['deviceId']) ?? '';
   await runtime.confirm('Delete the Panorama device', deviceId);
-  const result = await decommissionDevice(createPanoramaClient(clientOptions(options)), deviceId);
+  const records = await runtime.records();
+  let result: Awaited<ReturnType<typeof decommissionDevice>>;
+  try {
+    result = await decommissionDevice(createPanoramaClient(clientOptions(options)), deviceId);
+  } catch (error) {
+    await records.recordFailure('decommission', error, { deviceId });
+    throw error;
+  }
+  await records.record('decommission', 'succeeded', { deviceId });
   return { data: result, text: result.instructions.join('\n') };
 }
 

@@ -9,7 +9,9 @@ import { cancelled, failed } from '../../core/errors';
 import { passEngineFor } from '../../core/offthread';
 import { checkCertificateFolder, issueCertificates } from '../../core/sanitize/certificate';
 import { sanitizeDrives, type VerifyMode, type WipeMethod, type WipeProgress, type WipeResult } from '../../core/sanitize/wipe';
+import { driveFacts, sanitizeSubject } from '../../core/records';
 import { chooseDrive, type ChosenDrive } from '../../core/target';
+import { recordWipes } from '../records';
 import type { CliRuntime, CommandOutcome } from '../runtime';
 import { formatTimeLeft, textBar } from '../status-block';
 
@@ -70,18 +72,27 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
   // The certificate folder and every drive (eligibility, identity) are checked before any drive is touched.
   if (certificateDir !== undefined) await checkCertificateFolder(certificateDir);
   const chosen: ChosenDrive[] = [];
-  for (const target of unique) chosen.push(await chooseDrive(target));
+  // Judged for erasing, not for the appliance: a 256 MB stick is sanitized like any other.
+  for (const target of unique) chosen.push(await chooseDrive(target, 'sanitize'));
   for (const drive of chosen) for (const warning of drive.assessment.warnings) runtime.note(`warning: ${drive.assessment.drive.path}: ${warning.message}`);
   const names = chosen.map((drive) => describeDrive(drive.assessment.drive)).join('; ');
   await runtime.confirm(`Erase (${METHOD_WORDS[method]}) and reformat${chosen.length === 1 ? '' : ` ${chosen.length} drives:`}`, names, chosen.length > 1 ? { typed: String(chosen.length) } : {});
 
-  const results = await sanitizeDrives(chosen, { method, verify, signal: runtime.signal, onProgress: progressPrinter(runtime), passEngine: passEngineFor(runtime.diskWorkerScript) });
+  const records = await runtime.records();
+  const results = await recordWipes(records, chosen.map((drive) => driveFacts(drive.assessment.drive)), { method, verify }, () =>
+    sanitizeDrives(chosen, { method, verify, signal: runtime.signal, onProgress: progressPrinter(runtime), passEngine: passEngineFor(runtime.diskWorkerScript) }),
+  );
   const wiped = results.flatMap((wipe, index) => {
     const drive = chosen[index]?.assessment.drive;
     return drive === undefined ? [] : [{ wipe, drive }];
   });
   // Each drive's certificate on its own: one that cannot be written leaves the others (and this report) whole.
   const issues = certificateDir === undefined ? [] : await issueCertificates(wiped, certificateDir);
+  for (const [index, result] of results.entries()) {
+    const issue = issues[index];
+    const { outcome, subject } = sanitizeSubject(result, issue?.certificate ?? null, issue?.error ?? null);
+    await records.record('sanitize', outcome, subject);
+  }
   const certificates = issues.flatMap((issue) => (issue.certificate === null ? [] : [{ target: issue.target, ...issue.certificate }]));
   const unwritten = issues.flatMap((issue) => (issue.error === null ? [] : [`${issue.target}: ${issue.error.code}: ${issue.error.message.replace(/\.$/, '')}`]));
   const unwrittenText = unwritten.length === 0 ? '' : ` Certificates NOT written: ${unwritten.join('; ')}.`;

@@ -28,7 +28,7 @@ export async function startArchiveWrite(jobs: JobRegistry, request: ArchiveWrite
   if (request.allowedKinds !== undefined && !request.allowedKinds.includes(kind)) {
     throw refused('TRAINING_MODE_ONLY', `Training mode writes virtual drives only; ${request.drivePath} is a real drive.`, 'Choose a virtual drive, or leave Training mode to write real drives.');
   }
-  const chosen = await chooseDrive(request.drivePath);
+  const chosen = await chooseDrive(request.drivePath, 'provision');
   const { bytes, fileName } = await readArchiveFile(request.archivePath);
   try {
     await inspectArchiveBytes(bytes, fileName);

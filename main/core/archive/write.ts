@@ -59,7 +59,8 @@ export async function writeArchive(source: { bytes: Buffer; fileName: string }, 
   try {
     if (options.format) {
       options.onPhase?.('format');
-      formatted = await formatTarget(target, { label: options.label ?? DEFAULT_LABEL });
+      // The appliance reads FAT32 only: never FAT16 or FAT12, whatever drive got this far.
+      formatted = await formatTarget(target, { label: options.label ?? DEFAULT_LABEL, requireFat32: true });
     }
     // With --no-format a drive without FAT is refused here, before anything is written.
     const volume = await FatVolume.mount(target, locateFatVolume(target));

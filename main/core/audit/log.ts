@@ -24,6 +24,11 @@ const LOCK_STALE_MS = 10_000;
 /** About 20 s of waiting in all: far longer than another process's append, and long enough to take over a dead one's lock once it is stale. */
 const LOCK_RETRIES = { retries: 60, factor: 1.2, minTimeout: 10, maxTimeout: 500 };
 
+/** The wait before retry `attempt` (0-based): exponential, as proper-lockfile's own schedule would be. */
+function lockBackoffMs(attempt: number): number {
+  return Math.min(LOCK_RETRIES.maxTimeout, LOCK_RETRIES.minTimeout * LOCK_RETRIES.factor ** attempt);
+}
+
 
 
 async function writeDurably(file: string, flags: 'a' | 'wx', data: string | Buffer): Promise<void> {
@@ -63,16 +68,7 @@ export class AuditLog {
   private async acrossProcesses<T>(work: () => Promise<T>): Promise<T> {
     let release: () => Promise<void>;
     try {
-      release = await lock(this.path, {
-        realpath: false,
-        lockfilePath: `${this.path}.lock`,
-        stale: LOCK_STALE_MS,
-        retries: LOCK_RETRIES,
-        // proper-lockfile's default throws from a timer, which would take the whole app down. A lock
-        // lost mid-append (held past 10 s, e.g. a stalled disk) can at worst fork the chain, and
-        // `audit --verify` shows exactly where.
-        onCompromised: () => undefined,
-      });
+      release = await this.takeLock();
     } catch (error) {
       const code = errnoCode(error);
       if (code === 'ELOCKED') throw failed('AUDIT_LOG_BUSY', `The audit log ${this.path} is locked by another panorama-usb; nothing was written.`, `Try again; if no other panorama-usb is running, remove ${this.path}.lock.`, error);
@@ -83,6 +79,31 @@ export class AuditLog {
     } finally {
       // A lock already lost (taken over as stale) has nothing left to release.
       await release().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Takes the lock, waiting only while another process holds it. proper-lockfile's own retries
+   * would retry every error — a data folder gone or unwritable would wait the whole ~20 s before
+   * saying so — so it is asked once per attempt, and anything but ELOCKED ends the wait at once.
+   */
+  private async takeLock(): Promise<() => Promise<void>> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await lock(this.path, {
+          realpath: false,
+          lockfilePath: `${this.path}.lock`,
+          stale: LOCK_STALE_MS,
+          retries: 0,
+          // proper-lockfile's default throws from a timer, which would take the whole app down. A lock
+          // lost mid-append (held past 10 s, e.g. a stalled disk) can at worst fork the chain, and
+          // `audit --verify` shows exactly where.
+          onCompromised: () => undefined,
+        });
+      } catch (error) {
+        if (errnoCode(error) !== 'ELOCKED' || attempt >= LOCK_RETRIES.retries) throw error;
+        await new Promise((resolve) => setTimeout(resolve, lockBackoffMs(attempt)));
+      }
     }
   }
 

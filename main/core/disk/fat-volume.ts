@@ -6,6 +6,7 @@
 import type { FatFs } from 'js-fatfs';
 import { failed, refused, type PanoramaUsbError } from '../errors';
 import { SECTOR_SIZE, type BlockTarget } from './block-target';
+import { FAT_COUNT, ROOT_ENTRIES } from './fat-layout';
 import { loadFatFs, TargetDiskIO, type FatFsModule, type VolumeWindow } from './fatfs-disk';
 
 export interface FatEntry {
@@ -71,8 +72,12 @@ export class FatVolume {
     return volume;
   }
 
-  /** Creates a fresh FAT32 volume in `window` (the caller writes the partition table). */
-  static async formatFat32(target: BlockTarget, window: VolumeWindow, clusterBytes: number): Promise<void> {
+  /**
+   * Creates a fresh FAT volume in `window` as planned (fat-layout.ts); the caller writes the
+   * partition table. The volume FatFs made is checked against the plan: a FatFs that counted
+   * clusters differently must not leave a volume of another FAT type than the one asked for.
+   */
+  static async format(target: BlockTarget, window: VolumeWindow, layout: { fatType: FatType; clusterBytes: number }): Promise<void> {
     const F = await loadFatFs();
     const disk = new TargetDiskIO(F, target, window);
     const ff = await F.create({ diskio: disk, codepage: 437 });
@@ -80,14 +85,21 @@ export class FatVolume {
     const work = ff.malloc(workBytes);
     try {
       // FM_SFD: FatFs must not write a partition table of its own; ours is already there.
-      const result = ff.f_mkfs('', { fmt: F.FM_FAT32 | F.FM_SFD, n_fat: 2, align: 0, n_root: 0, au_size: clusterBytes }, work, workBytes);
+      const fmt = (layout.fatType === 'FAT32' ? F.FM_FAT32 : F.FM_FAT) | F.FM_SFD;
+      const result = ff.f_mkfs('', { fmt, n_fat: FAT_COUNT, align: 0, n_root: layout.fatType === 'FAT32' ? 0 : ROOT_ENTRIES, au_size: layout.clusterBytes }, work, workBytes);
       if (result === F.FR_MKFS_ABORTED) {
-        throw refused('TARGET_TOO_SMALL', `${target.path} is too small for a FAT32 volume.`, 'Use a drive of at least 1 GB.');
+        throw refused('TARGET_TOO_SMALL', `${target.path} is too small for a ${layout.fatType} volume with ${layout.clusterBytes}-byte clusters.`, 'Use a larger drive.');
       }
       if (result !== F.FR_OK) {
         const diskFailure = result === F.FR_DISK_ERR ? disk.failure() : null;
         if (diskFailure !== null) throw diskFailure;
-        throw failed('FORMAT_FAILED', `FatFs could not create the FAT32 volume on ${target.path} (FRESULT ${result}).`, 'Try again; if it persists, the drive may be failing.');
+        throw failed('FORMAT_FAILED', `FatFs could not create the ${layout.fatType} volume on ${target.path} (FRESULT ${result}).`, 'Try again; if it persists, the drive may be failing.');
+      }
+      const boot = Buffer.alloc(SECTOR_SIZE);
+      target.readSync(boot, 0, SECTOR_SIZE, window.startLba * SECTOR_SIZE);
+      const made = fatTypeOf(boot);
+      if (made !== layout.fatType) {
+        throw failed('FORMAT_FAILED', `FatFs made a ${made} volume on ${target.path} where a ${layout.fatType} one was planned.`, 'Report this as a bug: the FAT layout plan no longer matches FatFs.');
       }
     } finally {
       ff.HEAPU8.fill(0);

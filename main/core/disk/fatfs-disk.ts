@@ -26,7 +26,7 @@ export interface VolumeWindow {
 }
 
 /** Sectors per erase block reported to FatFs: it aligns the data area to 1 MiB, as flash likes. */
-const ERASE_BLOCK_SECTORS = 2048;
+export const ERASE_BLOCK_SECTORS = 2048;
 
 export class TargetDiskIO implements DiskIO {
   /** The error behind the last RES_ERROR, so the caller can report it (e.g. unplugged) instead of "disk error". */

@@ -1,11 +1,12 @@
 export { alignedBuffers, borrowAlignedBuffers, DIRECT_IO_ALIGNMENT, isDirectAligned } from './aligned';
 export { BlockTarget, SECTOR_SIZE, type OpenOptions, type TargetHandle, type TargetKind } from './block-target';
 export { fat32ClusterSize } from './cluster-size';
+export { planFat32, planFatLayout, type FatLayout } from './fat-layout';
 export { FatVolume, fatTypeOf, type FatEntry, type FatType, type VolumeInfo } from './fat-volume';
 export type { VolumeWindow } from './fatfs-disk';
-export { formatTarget, MIN_FORMAT_BYTES, type FormatResult, type TargetFormatter } from './format';
+export { formatTarget, MIN_FORMAT_BYTES, type FormatOptions, type FormatResult, type TargetFormatter } from './format';
 export { classifyIoError, classifyOpenError, errnoCode, unplugged } from './io-errors';
 export { DEFAULT_LABEL, normalizeLabel } from './label';
-export { buildMbr, isFatPartitionType, parseLayout, looksLikeFatBootSector, PARTITION_START_LBA, type DiskLayout, type MbrPartition } from './mbr';
+export { buildMbr, FAT12_TYPE, FAT16_LBA_TYPE, FAT32_LBA_TYPE, isFatPartitionType, parseLayout, looksLikeFatBootSector, partitionTypeFor, PARTITION_START_LBA, type DiskLayout, type MbrPartition } from './mbr';
 export { dropBufferCache, emptyBufferCache, hashFileOnVolume, sha256, verifyFileOnVolume } from './verify';
 export { locateFatVolume, openVolume, readLayout, withVolume } from './volume';

@@ -1,10 +1,22 @@
+/**
+ * Which drives may be used, and why not — by purpose. Writing for the appliance is held to what
+ * the appliance needs (1 GB or more, with warnings where it may not read the drive); erasing a
+ * used drive only to what erasing and reformatting need, whatever the drive's size; reading logs
+ * only to not being a system drive or a virtual device.
+ */
+import { MIN_FORMAT_BYTES } from '../disk';
 import { refused } from '../errors';
 import { busLabel, formatSize } from './format';
 import { isSystemMountpoint, unmountHint } from './mountpoints';
-import type { Drive, DriveAssessment, Reason } from './types';
+import type { Drive, DriveAssessment, DrivePurpose, Reason } from './types';
 
 /** The appliance needs at least 1 GB (decimal, as drive labels count). */
 export const MIN_DRIVE_BYTES = 1_000_000_000;
+/**
+ * Sanitizing needs room for the partition table (its first MiB) and the smallest FAT volume the
+ * reformat makes after the wipe: the format's own floor (core/disk's MIN_FORMAT_BYTES, 3 MiB).
+ */
+export const MIN_SANITIZE_BYTES = MIN_FORMAT_BYTES;
 /** 1–32 GB drives are known to work with the appliance; above 32 GiB we warn. */
 export const KNOWN_GOOD_MAX_BYTES = 32 * 1024 ** 3;
 
@@ -29,7 +41,7 @@ function readOnlyReason(drive: Drive): Reason {
   return { code: 'READ_ONLY', message: 'it is write-protected: on an SD card, slide the lock switch away from LOCK and insert it again; otherwise choose another drive' };
 }
 
-function tooSmallReason(drive: Drive): Reason | null {
+function tooSmallForAppliance(drive: Drive): Reason | null {
   if (drive.size === null) {
     const message = drive.kind === 'card' || drive.kind === 'usb'
       ? 'its size is unknown (an empty card reader, or no medium inserted): insert a card of 1 GB or more, or choose another drive'
@@ -43,6 +55,24 @@ function tooSmallReason(drive: Drive): Reason | null {
       ? 'attach an image of at least 1 GB instead (truncate -s 2G FILE, then losetup -f --show FILE)'
       : 'use a drive of 1 GB or more';
   return { code: 'TOO_SMALL', message: `it holds ${formatSize(drive.size)}, less than the 1 GB the appliance needs: ${fix}` };
+}
+
+/** Erasing needs no particular size, only room for the partition table and FAT volume written afterwards. */
+function tooSmallToReformat(drive: Drive): Reason | null {
+  if (drive.size === null) {
+    const message = drive.kind === 'card' || drive.kind === 'usb'
+      ? 'its size is unknown (an empty card reader, or no medium inserted): insert the card to erase, or choose another drive'
+      : 'its size is unknown, so it cannot be erased to its end: choose another drive';
+    return { code: 'TOO_SMALL', message };
+  }
+  if (drive.size >= MIN_SANITIZE_BYTES) return null;
+  const floor = `${MIN_SANITIZE_BYTES / 1024 ** 2} MiB`;
+  const fix = drive.kind === 'image'
+    ? `make the image at least ${floor} (truncate -s 16M ${drive.path})`
+    : drive.kind === 'loop'
+      ? `attach an image of at least ${floor} instead`
+      : 'a drive that reports so little is usually failing: do not reuse it, and destroy it physically if it held secrets';
+  return { code: 'TOO_SMALL', message: `it holds ${formatSize(drive.size)}, too little for a partition table and the smallest FAT volume (at least ${floor}) to be written after erasing it: ${fix}` };
 }
 
 function mountedReason(drive: Drive, isSystem: boolean): Reason | null {
@@ -64,8 +94,11 @@ function notUsbReason(drive: Drive): Reason | null {
   return { code: 'NOT_USB', message: `it is connected over ${connection}, not USB: the appliance reads USB drives, so make sure this is the drive you will plug into it` };
 }
 
-/** Every reason a drive cannot be used (refusals) or might disappoint (warnings). */
-export function assessDrive(drive: Drive): DriveAssessment {
+/**
+ * Every reason a drive cannot be used for `purpose` (refusals) or might disappoint (warnings).
+ * Without a purpose, the strictest judgement: writing for the appliance.
+ */
+export function assessDrive(drive: Drive, purpose: DrivePurpose = 'provision'): DriveAssessment {
   const refusals: Reason[] = [];
   const warnings: Reason[] = [];
   const system = systemReason(drive);
@@ -73,15 +106,19 @@ export function assessDrive(drive: Drive): DriveAssessment {
   if (drive.virtual && !isTrainingDrive(drive)) {
     refusals.push({ code: 'VIRTUAL_DEVICE', message: 'it is a virtual device (such as zram, a RAM-backed swap device), not a drive: choose a USB drive, or an image file or loop device for training' });
   }
-  if (drive.readOnly) refusals.push(readOnlyReason(drive));
-  const tooSmall = tooSmallReason(drive);
-  if (tooSmall !== null) refusals.push(tooSmall);
-  const mounted = mountedReason(drive, system !== null);
-  if (mounted !== null) refusals.push(mounted);
+  // Reading changes nothing: a write-protected or mounted drive (or one of any size) reads as well as another.
+  if (purpose !== 'read') {
+    if (drive.readOnly) refusals.push(readOnlyReason(drive));
+    const tooSmall = purpose === 'provision' ? tooSmallForAppliance(drive) : tooSmallToReformat(drive);
+    if (tooSmall !== null) refusals.push(tooSmall);
+    const mounted = mountedReason(drive, system !== null);
+    if (mounted !== null) refusals.push(mounted);
+  }
 
-  // Warnings help choose between drives that could be used; on a system or virtual device they are noise.
+  // Warnings help choose between drives that could be used, and they are about the appliance: noise on a
+  // system or virtual device, and on a drive that is only erased or read.
   const unusableAnyway = refusals.some((reason) => reason.code === 'SYSTEM_DRIVE' || reason.code === 'VIRTUAL_DEVICE');
-  if (unusableAnyway) return { drive, eligible: false, refusals, warnings };
+  if (unusableAnyway || purpose !== 'provision') return { drive, eligible: refusals.length === 0, refusals, warnings };
   if (drive.size !== null && drive.size > KNOWN_GOOD_MAX_BYTES) {
     warnings.push({ code: 'LARGE_DRIVE', message: `it holds ${formatSize(drive.size)}: 1–32 GB drives are known to work with the appliance; a larger one may not be read` });
   }
@@ -90,22 +127,33 @@ export function assessDrive(drive: Drive): DriveAssessment {
   return { drive, eligible: refusals.length === 0, refusals, warnings };
 }
 
-const NEXT_STEPS: Readonly<Record<string, string>> = {
-  TARGET_TOO_SMALL: 'Use a drive (or an image file) of at least 1 GB.',
-  TARGET_READ_ONLY: 'Remove the write protection, or choose another drive.',
-  DRIVE_INELIGIBLE: 'Choose another drive: the drive list shows why each drive can or cannot be used.',
+const NEXT_STEPS: Readonly<Record<DrivePurpose, Readonly<Record<string, string>>>> = {
+  provision: {
+    TARGET_TOO_SMALL: 'Use a drive (or an image file) of at least 1 GB.',
+    TARGET_READ_ONLY: 'Remove the write protection, or choose another drive.',
+    DRIVE_INELIGIBLE: 'Choose another drive: the drive list shows why each drive can or cannot be used.',
+  },
+  sanitize: {
+    TARGET_TOO_SMALL: `Only a drive of at least ${MIN_SANITIZE_BYTES / 1024 ** 2} MiB can be erased and reformatted; one that reports less is usually failing: do not reuse it.`,
+    TARGET_READ_ONLY: 'Remove the write protection, or choose another drive.',
+    DRIVE_INELIGIBLE: 'Fix what is said above (unmount the drive, leaving it plugged in; remove the write protection) or choose another drive.',
+  },
+  read: {
+    DRIVE_INELIGIBLE: 'Choose the USB drive that was in the appliance: the drive list shows each drive.',
+  },
 };
 
 /**
- * The assessment of a drive that may be written, or a refusal naming the drive and every reason.
- * A drive refused only for its size or only for write protection gets the CLI contract's
- * specific codes (TARGET_TOO_SMALL, TARGET_READ_ONLY) so scripts can tell those apart.
+ * The assessment of a drive that may be used for `purpose` (the strictest, provisioning, by
+ * default), or a refusal naming the drive and every reason. A drive refused only for its size or
+ * only for write protection gets the CLI contract's specific codes (TARGET_TOO_SMALL,
+ * TARGET_READ_ONLY) so scripts can tell those apart.
  */
-export function requireEligible(drive: Drive): DriveAssessment {
-  const assessment = assessDrive(drive);
+export function requireEligible(drive: Drive, purpose: DrivePurpose = 'provision'): DriveAssessment {
+  const assessment = assessDrive(drive, purpose);
   if (assessment.eligible) return assessment;
   const codes = assessment.refusals.map((reason) => reason.code);
   const code = codes.length === 1 && codes[0] === 'TOO_SMALL' ? 'TARGET_TOO_SMALL' : codes.length === 1 && codes[0] === 'READ_ONLY' ? 'TARGET_READ_ONLY' : 'DRIVE_INELIGIBLE';
   const reasons = assessment.refusals.map((reason) => reason.message).join('; ');
-  throw refused(code, `${drive.path} (${drive.description}) cannot be used: ${reasons}.`, NEXT_STEPS[code]);
+  throw refused(code, `${drive.path} (${drive.description}) cannot be used: ${reasons}.`, NEXT_STEPS[purpose][code]);
 }

@@ -2,9 +2,9 @@
  * Drives: list them (drivelist, plus loop devices and image files), decide which may be written
  * and why not, and hold on to the identity of the one the user chose.
  */
-export type { Drive, DriveAssessment, DriveKind, Reason } from './types';
+export type { Drive, DriveAssessment, DriveKind, DrivePurpose, Reason } from './types';
 export { describeImage, listDrives, resolveTarget } from './list';
-export { KNOWN_GOOD_MAX_BYTES, MIN_DRIVE_BYTES, assessDrive, requireEligible } from './eligibility';
+export { KNOWN_GOOD_MAX_BYTES, MIN_DRIVE_BYTES, MIN_SANITIZE_BYTES, assessDrive, requireEligible } from './eligibility';
 export { IDENTITY_BYTES, assertSameDrive, describeDrive, takeIdentity, type DriveIdentity } from './identity';
 export { detailsFromLsblk, drivesFromLsblk, fromDrivelist, loopDevicesFromLsblk, type DriveDetails, type SysfsFacts } from './normalize';
 export { formatSize } from './format';

@@ -34,6 +34,14 @@ export interface Reason {
   message: string;
 }
 
+/**
+ * What a drive is judged for (see eligibility.ts):
+ * - provision: written for the appliance (`write`, `provision`, `format`, the wizard's Provision flow);
+ * - sanitize: erased and reformatted (`sanitize`, the wizard's Sanitize flow);
+ * - read: only read (`collect-logs`).
+ */
+export type DrivePurpose = 'provision' | 'sanitize' | 'read';
+
 export interface DriveAssessment {
   drive: Drive;
   eligible: boolean;

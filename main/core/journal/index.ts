@@ -12,6 +12,7 @@ export {
   type JournalLocalCopy,
   type JournalPatch,
   type JournalSession,
+  type JournalWipe,
   type PendingItem,
   type PendingKind,
   type RegistrationState,

@@ -25,6 +25,12 @@ export interface JournalDrive {
   size: number | null;
 }
 
+/** A wipe begun on a drive and not yet ended: a process killed meanwhile left the drive part-erased. */
+export interface JournalWipe {
+  method: 'quick' | 'zero' | 'random' | 'random-zero';
+  verify: 'last' | 'all' | 'off';
+}
+
 export interface JournalSession {
   id: string;
   startedAt: string;
@@ -42,6 +48,12 @@ export interface JournalSession {
   driveSanitized: boolean;
   /** The user reached the receipt or dismissed the session. */
   finished: boolean;
+  /** Who began the session: the wizard (absent in sessions written before the CLI kept a journal) or a CLI command. */
+  origin?: 'app' | 'cli';
+  /** The Panorama endpoint the session's device lives behind, when not AWS's own (the simulator): `monitor` needs it to finish a registration. */
+  endpoint?: string | null;
+  /** Set right before a wipe starts, cleared when it ends, whatever its outcome. */
+  wiping?: JournalWipe | null;
 }
 
 /** What a caller may set when a session begins (the journal sets id and times). */
@@ -49,7 +61,7 @@ export type JournalInit = Partial<Omit<JournalSession, 'id' | 'startedAt' | 'upd
 /** What a caller may change later; updatedAt is always stamped by the journal itself. */
 export type JournalPatch = Partial<Omit<JournalSession, 'id' | 'startedAt'>>;
 
-export type PendingKind = 'drive-holds-archive' | 'local-copy-not-shredded' | 'registration-unknown' | 'journal-unreadable';
+export type PendingKind = 'drive-holds-archive' | 'local-copy-not-shredded' | 'registration-unknown' | 'wipe-interrupted' | 'journal-unreadable';
 
 export interface PendingItem {
   sessionId: string;
@@ -59,6 +71,8 @@ export interface PendingItem {
   path: string | null;
   deviceId: string | null;
   deviceName: string | null;
+  /** The command line that finishes it (`panorama-usb sanitize /dev/sdb --method zero`), or null when only a person can. */
+  command: string | null;
 }
 
 /** Ids are file names: only UUID-like tokens, so an id can never reach outside the journal folder. */
@@ -82,6 +96,9 @@ export const JournalSessionSchema: z.ZodType<JournalSession> = z.strictObject({
   registration: z.enum(['not-started', 'in-progress', 'registered', 'failed']),
   driveSanitized: z.boolean(),
   finished: z.boolean(),
+  origin: z.enum(['app', 'cli']).optional(),
+  endpoint: z.string().nullable().optional(),
+  wiping: z.strictObject({ method: z.enum(['quick', 'zero', 'random', 'random-zero']), verify: z.enum(['last', 'all', 'off']) }).nullable().optional(),
 });
 
 export const JOURNAL_FILE_VERSION = 1;

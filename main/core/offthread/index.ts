@@ -61,7 +61,7 @@ export function offThreadWriter(workerScript: string): ArchiveWriter {
 
 /** A formatter that formats the (already open) target in a worker thread; the target stays open here. */
 export function offThreadFormatter(workerScript: string): TargetFormatter {
-  return (target, options) => runInWorker<FormatResult>(workerScript, { type: 'format', target: target.handle, label: options.label }, [], (message) => (message.type === 'formatted' ? message.result : undefined), {});
+  return (target, options) => runInWorker<FormatResult>(workerScript, { type: 'format', target: target.handle, label: options.label, ...(options.requireFat32 === undefined ? {} : { requireFat32: options.requireFat32 }) }, [], (message) => (message.type === 'formatted' ? message.result : undefined), {});
 }
 
 export const inlineWriter: ArchiveWriter = writeArchive;

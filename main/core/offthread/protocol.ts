@@ -20,6 +20,7 @@ export interface FormatRequest {
   type: 'format';
   target: TargetHandle;
   label: string;
+  requireFat32?: boolean;
 }
 
 /**

@@ -50,7 +50,7 @@ function writeArchiveHere(message: WriteRequest): void {
 function formatHere(message: FormatRequest): void {
   // The main thread opened the drive (exclusively) and waits; the descriptor stays its own.
   const target = BlockTarget.adopt(message.target);
-  formatTarget(target, { label: message.label })
+  formatTarget(target, { label: message.label, ...(message.requireFat32 === undefined ? {} : { requireFat32: message.requireFat32 }) })
     .then((result) => send({ type: 'formatted', result }), fail)
     .finally(() => {
       target.close();

@@ -4,17 +4,21 @@
  * Every command that erases or writes a drive goes through these two steps.
  */
 import { BlockTarget } from '../disk';
-import { assertSameDrive, requireEligible, resolveTarget, takeIdentity, type DriveAssessment, type DriveIdentity } from '../drives';
+import { assertSameDrive, requireEligible, resolveTarget, takeIdentity, type DriveAssessment, type DriveIdentity, type DrivePurpose } from '../drives';
 
 export interface ChosenDrive {
   assessment: DriveAssessment;
   identity: DriveIdentity;
 }
 
-/** Resolves TARGET, refuses drives the rules refuse, and records its identity. Nothing is written. */
-export async function chooseDrive(targetPath: string): Promise<ChosenDrive> {
+/**
+ * Resolves TARGET, refuses drives the rules refuse for `purpose` — writing for the appliance
+ * unless said otherwise; 'sanitize' accepts drives of any size that can be reformatted — and
+ * records its identity. Nothing is written.
+ */
+export async function chooseDrive(targetPath: string, purpose: Exclude<DrivePurpose, 'read'> = 'provision'): Promise<ChosenDrive> {
   const drive = await resolveTarget(targetPath);
-  const assessment = requireEligible(drive);
+  const assessment = requireEligible(drive, purpose);
   return { assessment, identity: await takeIdentity(drive) };
 }
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, readdirSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { BlockTarget, type TargetFormatter } from '../disk';
-import { assessDrive, describeImage, type DriveAssessment, type Reason } from '../drives';
+import { assessDrive, describeImage, formatSize, MIN_DRIVE_BYTES, type DriveAssessment, type DrivePurpose, type Reason } from '../drives';
 import { failed, PanoramaUsbError } from '../errors';
 
 export interface VirtualDrive {
@@ -36,6 +36,17 @@ export const IN_APPLIANCE: Reason = {
 };
 
 const TEMPORARY = /^drive-\d+\.img\..+\.tmp$/;
+
+/**
+ * The old stick: the kind IT staff sanitize every week, too small for the appliance. The
+ * Sanitize flow offers it; the Provision flow shows it refused, with the reason.
+ */
+export const OLD_STICK_BYTES = 256 * 1024 ** 2;
+
+/** The old stick comes after the `count` ordinary drives (its id keeps their pattern: the bridge accepts drive-N). */
+export function oldStickSpec(drivesDir: string, count: number): DriveSpec {
+  return { id: `drive-${count + 1}`, label: 'Old USB stick', path: path.resolve(drivesDir, `drive-${count + 1}.img`), size: OLD_STICK_BYTES, volumeLabel: 'OLDSTICK' };
+}
 
 export function driveSpecs(drivesDir: string, count: number, size: number): DriveSpec[] {
   return Array.from({ length: count }, (_, index) => ({
@@ -109,17 +120,20 @@ export function removeLeftovers(drivesDir: string): void {
 }
 
 /**
- * The virtual drive as the drive list shows it: described and judged like any image file, and
- * refused while it sits in the appliance (the appliance may be writing its logs to it).
+ * The virtual drive as the drive list shows it: described and judged for `purpose` like any
+ * image file, and refused while it sits in the appliance (the appliance may be writing its logs to it).
  */
-export async function assessVirtualDrive(drive: VirtualDrive): Promise<DriveAssessment> {
+export async function assessVirtualDrive(drive: VirtualDrive, purpose: DrivePurpose = 'provision'): Promise<DriveAssessment> {
   const described = await describeImage(drive.path).catch((error: unknown) => {
     if (error instanceof PanoramaUsbError && error.code === 'TARGET_NOT_FOUND') {
       throw failed('TRAINING_DRIVE_MISSING', `${drive.label} (${drive.path}) is missing.`, 'Reset the training world: it re-creates the training drives.');
     }
     throw error;
   });
-  const assessment = assessDrive({ ...described, description: `${drive.label} (image file ${path.basename(drive.path)})` });
+  const judged = assessDrive({ ...described, description: `${drive.label} (image file ${path.basename(drive.path)})` }, purpose);
+  // The image-file advice ("truncate -s 2G …") is no use to a trainee: the old stick is small on purpose.
+  const refusals = judged.refusals.map((reason) => (purpose === 'provision' && reason.code === 'TOO_SMALL' && drive.size < MIN_DRIVE_BYTES ? { code: reason.code, message: `it holds ${formatSize(drive.size)}, less than the 1 GB the appliance needs: it is here to practise sanitizing; write one of the training drives instead` } : reason));
+  const assessment = { ...judged, refusals };
   if (!drive.inAppliance) return assessment;
   return { ...assessment, eligible: false, refusals: [...assessment.refusals, IN_APPLIANCE] };
 }

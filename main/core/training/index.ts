@@ -3,7 +3,7 @@
  * appliance to plug them into, all kept in <dataDir>/training/.
  */
 export { TrainingWorld, type TrainingEvents, type TrainingWorldOptions } from './world';
-export { IN_APPLIANCE, type VirtualDrive } from './drives';
+export { IN_APPLIANCE, OLD_STICK_BYTES, type VirtualDrive } from './drives';
 export type { AppliancePanel, AppliancePhase } from './panel';
 export type { Lights } from '../simulator/appliance';
 export type { ScenarioInfo, ScenarioName } from '../simulator';

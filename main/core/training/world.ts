@@ -8,11 +8,11 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { formatTarget, SECTOR_SIZE, type TargetFormatter } from '../disk';
-import { MIN_DRIVE_BYTES, type DriveAssessment } from '../drives';
+import { MIN_DRIVE_BYTES, type DriveAssessment, type DrivePurpose } from '../drives';
 import { failed, refused } from '../errors';
 import { SCENARIOS, startSimulator, type ScenarioInfo, type ScenarioName, type Simulator } from '../simulator';
 import { ApplianceSlot } from './appliance-slot';
-import { assessVirtualDrive, driveSpecs, ensureDrive, recreateDrive, removeLeftovers, type DriveSpec, type VirtualDrive } from './drives';
+import { assessVirtualDrive, driveSpecs, ensureDrive, oldStickSpec, recreateDrive, removeLeftovers, type DriveSpec, type VirtualDrive } from './drives';
 import { copyPanel, type AppliancePanel } from './panel';
 
 export interface TrainingWorldOptions {
@@ -22,6 +22,11 @@ export interface TrainingWorldOptions {
   driveCount?: number;
   /** Default 1 GiB (sparse files): the appliance needs at least 1 GB, so smaller drives would be refused as too small. */
   driveBytes?: number;
+  /**
+   * Also an old 256 MiB stick after the `driveCount` drives (see OLD_STICK_BYTES): sanitizable,
+   * too small for the appliance. The app turns it on; off by default.
+   */
+  oldStick?: boolean;
   /** Passed to the simulator: multiplies every simulated delay (tests use ~0.02). Default 1. */
   timeScale?: number;
   /** Default 'success'. */
@@ -94,7 +99,7 @@ export class TrainingWorld {
     const drivesDir = path.join(trainingDir, 'drives');
     makeFolder(drivesDir);
     removeLeftovers(drivesDir);
-    const specs = driveSpecs(drivesDir, driveCount, driveBytes);
+    const specs = [...driveSpecs(drivesDir, driveCount, driveBytes), ...(options.oldStick === true ? [oldStickSpec(drivesDir, driveCount)] : [])];
     const formatter = options.formatter ?? formatTarget;
     for (const spec of specs) await ensureDrive(spec, formatter);
     const timeScale = options.timeScale ?? 1;
@@ -114,9 +119,9 @@ export class TrainingWorld {
     return this.specs.map((spec) => ({ id: spec.id, label: spec.label, path: spec.path, size: spec.size, inAppliance: spec.id === plugged }));
   }
 
-  /** The virtual drives judged like real ones; the one in the appliance is refused (IN_APPLIANCE). */
-  assessments(): Promise<DriveAssessment[]> {
-    return Promise.all(this.drives().map((drive) => assessVirtualDrive(drive)));
+  /** The virtual drives judged like real ones for `purpose`; the one in the appliance is refused (IN_APPLIANCE). */
+  assessments(purpose: DrivePurpose = 'provision'): Promise<DriveAssessment[]> {
+    return Promise.all(this.drives().map((drive) => assessVirtualDrive(drive, purpose)));
   }
 
   isVirtualDrive(drivePath: string): boolean {

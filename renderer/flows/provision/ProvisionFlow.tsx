@@ -76,7 +76,7 @@ export function ProvisionFlow({ flow, training, onExit }: { flow: FlowDefinition
         return written ? (
           <p>Already written to {state.drive?.drive.path}.</p>
         ) : (
-          <DrivePicker training={training} multiple={false} legend={training ? 'Virtual drive to write' : 'Drive to write'} selected={state.drive === null ? [] : [state.drive.drive.path]} onChange={(_paths, assessments) => update({ drive: assessments[0] ?? null })} />
+          <DrivePicker training={training} purpose="provision" multiple={false} legend={training ? 'Virtual drive to write' : 'Drive to write'} selected={state.drive === null ? [] : [state.drive.drive.path]} onChange={(_paths, assessments) => update({ drive: assessments[0] ?? null })} />
         );
       case 'write':
         return <WriteStep state={state} update={update} ensureSession={ensureSession} />;

@@ -76,7 +76,7 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
   const body = (() => {
     switch (stepId) {
       case 'drives':
-        return <DrivePicker training={training} multiple legend={training ? 'Virtual drives to sanitize' : 'Drives to sanitize'} selected={paths} onChange={(next, assessments) => { setPaths(next); setDrives(assessments); }} />;
+        return <DrivePicker training={training} purpose="sanitize" multiple legend={training ? 'Virtual drives to sanitize' : 'Drives to sanitize'} selected={paths} onChange={(next, assessments) => { setPaths(next); setDrives(assessments); }} />;
       case 'method':
         return (
           <div>

@@ -235,7 +235,8 @@ function draw(doc: PDFKit.PDFDocument, record: CertificateRecord, recordSha256: 
   layout.heading('Result');
   layout.pair(
     { label: 'Outcome', value: OUTCOMES[record.outcome], color: record.outcome === 'sanitized' ? COLORS.good : COLORS.bad },
-    { label: 'Formatted afterwards', value: record.formatted ? 'yes (FAT32)' : 'no' },
+    // Records made before fileSystem was kept were all formatted FAT32.
+    { label: 'Formatted afterwards', value: record.formatted ? `yes (${record.fileSystem ?? 'FAT32'})` : 'no' },
   );
   layout.row(`${record.sanitization.standard} level`, record.sanitization.level, clear ? COLORS.good : COLORS.bad);
   record.sanitization.reasons.forEach((reason, index) => layout.row(index === 0 ? 'Why not reached' : '', reason));

@@ -126,6 +126,7 @@ export function buildCertificateRecord(input: CertificateInput): CertificateReco
     errors: { retried: wipe.errors.retried, failed: wipe.errors.failed, messages: wipe.errors.messages.slice(0, 20) },
     outcome: wipe.outcome,
     formatted: wipe.formatted,
+    ...(wipe.formatted && wipe.fileSystem !== undefined ? { fileSystem: wipe.fileSystem } : {}),
     error: wipe.error,
     sanitization: { standard: 'NIST SP 800-88 Rev.2', level, reasons, note: FLASH_NOTE },
   };

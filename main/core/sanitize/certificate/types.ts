@@ -42,6 +42,7 @@ export const WipeResultSchema: z.ZodType<WipeResultLike> = z.object({
   mismatchAt: count.nullable(),
   nistLevel: z.enum(['Clear', 'none']),
   formatted: z.boolean(),
+  fileSystem: z.enum(['FAT12', 'FAT16', 'FAT32']).optional(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 
@@ -112,6 +113,8 @@ export interface CertificateRecord {
   errors: { retried: number; failed: number; messages: string[] };
   outcome: WipeResultLike['outcome'];
   formatted: boolean;
+  /** The fresh volume's FAT (FAT16 or FAT12 on a drive too small for FAT32); absent when not formatted. */
+  fileSystem?: NonNullable<WipeResultLike['fileSystem']>;
   error: { code: string; message: string } | null;
   sanitization: {
     standard: 'NIST SP 800-88 Rev.2';

@@ -3,13 +3,13 @@
  * opened read-only and its FAT volume read without mounting; every *.log file under /panorama is
  * redacted (certificates, keys, access keys, long base64) before it is zipped with a manifest.
  * The bundle is written beside nothing it could replace: an existing output is refused before
- * the drive is even opened.
+ * the drive is even opened. Any drive but a system drive or a virtual device (zram) may be read.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { PRODUCT } from '../../app';
 import { withVolume, type FatEntry, type FatVolume } from '../../disk';
-import { describeDrive, resolveTarget, type Drive } from '../../drives';
+import { describeDrive, requireEligible, resolveTarget, type Drive } from '../../drives';
 import { refused } from '../../errors';
 import { checkOutputPath, writeZipExclusive, type BundleEntry } from './bundle';
 import { MIN_BASE64_RUN, REDACTION_MARKS, redactLog, type RedactionCounts } from './redact';
@@ -90,6 +90,9 @@ export async function collectLogs(drivePath: string, outPath: string, options: C
   const out = path.resolve(outPath);
   await checkOutputPath(out);
   const drive = options.drive ?? (await resolveTarget(drivePath));
+  // Reading changes nothing, so a write-protected, mounted or small drive is fine; a system drive
+  // or a RAM device never held the appliance's logs, and naming one is a slip worth stopping.
+  requireEligible(drive, 'read');
   const raw = await withVolume(drive.path, { access: 'read', ...(drive.size === null ? {} : { knownSize: drive.size }) }, (volume) => readLogs(volume, drive.path));
 
   const collectedAt = (options.now ?? new Date()).toISOString();

@@ -1,9 +1,9 @@
 /**
  * Drive sanitization by overwriting: quick (metadata only, not a sanitization), zero, random
  * (AES-128-CTR keystream) and random-then-zero, each optionally read back and compared, then a
- * fresh MBR + FAT32 volume. A completed, verified overwrite reaches NIST SP 800-88 Rev.2
- * "Clear" — never "Purge": a flash drive's controller keeps spare and remapped blocks that no
- * overwrite through the USB interface can reach.
+ * fresh MBR + FAT volume (FAT32, or FAT16/FAT12 on a drive too small for FAT32). A completed,
+ * verified overwrite reaches NIST SP 800-88 Rev.2 "Clear" — never "Purge": a flash drive's
+ * controller keeps spare and remapped blocks that no overwrite through the USB interface can reach.
  */
 export type { PassPatternKind, PassRecord, SanitizeOptions, VerifyMode, WipeErrorCounts, WipeMethod, WipeOptions, WipeProgress, WipeResult } from './types';
 export { VERIFY_MODES, WIPE_METHODS } from './types';

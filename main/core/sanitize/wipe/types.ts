@@ -2,7 +2,7 @@
  * The shapes a drive wipe reports: progress while it runs, one record per overwrite pass, and
  * the result a certificate or the CLI's --json output is built from.
  */
-import type { TargetFormatter } from '../../disk';
+import type { FatType, TargetFormatter } from '../../disk';
 import type { PassEngine } from './engine';
 
 /**
@@ -86,8 +86,10 @@ export interface WipeResult {
    * overwrite through the USB interface reaches. 'none' for quick, failures and cancellations.
    */
   nistLevel: 'Clear' | 'none';
-  /** A fresh MBR + FAT32 volume was written after the wipe. */
+  /** A fresh MBR + FAT volume was written after the wipe. */
   formatted: boolean;
+  /** Which FAT that volume is: FAT32, or FAT16/FAT12 on a drive too small for FAT32. Absent when not formatted (and in results from before it was recorded). */
+  fileSystem?: FatType;
   error: { code: string; message: string } | null;
 }
 
@@ -96,7 +98,7 @@ export interface WipeOptions {
   verify: VerifyMode;
   signal?: AbortSignal;
   onProgress?: (progress: WipeProgress) => void;
-  /** Label of the fresh FAT32 volume; PANORAMA by default. */
+  /** Label of the fresh FAT volume; PANORAMA by default. */
   label?: string;
   /** Who writes the fresh volume: this thread by default, the disk worker in the app (core/offthread). */
   formatter?: TargetFormatter;

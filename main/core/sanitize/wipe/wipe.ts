@@ -1,10 +1,10 @@
 /**
- * A whole wipe of one open target: the method's passes, verification, a fresh MBR + FAT32
- * volume, and a result that says exactly what was achieved. It never throws for a drive
- * problem (unplugged, failing, cancelled…): those end up in the result, so one bad drive in a
- * batch is just one failed result.
+ * A whole wipe of one open target: the method's passes, verification, a fresh MBR + FAT volume
+ * (FAT32; FAT16 or FAT12 on a drive too small for it), and a result that says exactly what was
+ * achieved. It never throws for a drive problem (unplugged, failing, cancelled…): those end up in
+ * the result, so one bad drive in a batch is just one failed result.
  */
-import { DEFAULT_LABEL, MIN_FORMAT_BYTES, formatTarget, normalizeLabel, type BlockTarget } from '../../disk';
+import { DEFAULT_LABEL, MIN_FORMAT_BYTES, formatTarget, normalizeLabel, type BlockTarget, type FatType } from '../../disk';
 import { failed, refused, toPanoramaUsbError, type PanoramaUsbError } from '../../errors';
 import { ProgressReporter } from '../../jobs';
 import { verifiedPasses } from './estimate';
@@ -96,6 +96,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
   let verification: WipeResult['verification'] = 'not-run';
   let mismatchAt: number | null = null;
   let formatted = false;
+  let fileSystem: FatType | null = null;
 
   // Progress: the whole job's bytes, so one bar goes from 0 to 100 % across every pass.
   let jobDone = 0;
@@ -181,7 +182,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
   try {
     if (!target.writable) throw refused('TARGET_READ_ONLY', `${target.path} was opened read-only: nothing was written.`, 'Open it for writing (as root for a real drive).');
     if (target.size < MIN_FORMAT_BYTES) {
-      throw refused('TARGET_TOO_SMALL', `${target.path} holds ${target.size} bytes: too small for the FAT32 volume written after the wipe. Nothing was written.`, 'Use a drive of at least 1 GB.');
+      throw refused('TARGET_TOO_SMALL', `${target.path} holds ${target.size} bytes: too small for the partition table and FAT volume written after the wipe (at least ${MIN_FORMAT_BYTES / (1024 * 1024)} MiB). Nothing was written.`, 'A drive reporting so little is usually failing: do not reuse it; if it held secrets, destroy it physically.');
     }
     throwIfCancelled(signal, target.path);
 
@@ -217,7 +218,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
 
     throwIfCancelled(signal, target.path);
     report('format', jobTotal);
-    await (options.formatter ?? formatTarget)(target, { label: options.label ?? DEFAULT_LABEL });
+    ({ fatType: fileSystem } = await (options.formatter ?? formatTarget)(target, { label: options.label ?? DEFAULT_LABEL }));
     formatted = true;
     report('format', jobTotal, true);
     // The last progress event goes out before the result (the 4 Hz ceiling may hold it back a moment).
@@ -257,6 +258,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
       mismatchAt,
       nistLevel: cleared ? 'Clear' : 'none',
       formatted,
+      ...(fileSystem === null ? {} : { fileSystem }),
       error: error === null ? null : { code: error.code, message: error.message },
     };
   }
