@@ -9,13 +9,14 @@
  * stick planted with secrets, its zero pass, read-back, reformat and the checks — takes ~2.8 s, a
  * 16 MiB run ~0.6 s: about 11 s at most on a machine 4× slower, well inside the 30 s timeout.
  */
-import { closeSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlockTarget, formatTarget, withVolume } from '../../main/core/disk';
 import { realisticArchive } from '../support/archives';
 import { parseSingleJson, runBin } from '../support/cli';
 import { fileSha256, imageDir, MiB, sparseImage } from '../support/images';
+import { countMarkers } from '../support/markers';
 import { attachLoop, canUseLoopDevices, detachLoop, fsckFat, mtools, mtoolsImage, mustRun } from '../support/tools';
 
 const { dir, cleanup } = imageDir('sanitize-small');
@@ -31,29 +32,6 @@ interface WipeDoc {
   formatted: boolean;
   fileSystem?: string;
   passes: { pattern: string; bytes: number; verified: boolean | null }[];
-}
-
-/** Occurrences of `marker` in a file or device, read in 4 MiB chunks that overlap by the marker's length. */
-function countMarker(file: string, marker: string): number {
-  const needle = Buffer.from(marker, 'latin1');
-  const buffer = Buffer.alloc(4 * MiB + needle.length);
-  const fd = openSync(file, 'r');
-  let count = 0;
-  try {
-    let carried = 0;
-    for (let position = 0; ; ) {
-      const read = readSync(fd, buffer, carried, 4 * MiB, position);
-      if (read === 0) break;
-      const window = buffer.subarray(0, carried + read);
-      for (let at = window.indexOf(needle); at !== -1; at = window.indexOf(needle, at + 1)) count += 1;
-      position += read;
-      carried = Math.min(needle.length - 1, window.length);
-      buffer.copy(buffer, 0, window.length - carried, window.length);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return count;
 }
 
 /** A used stick: a FAT volume of the size's type, a secret in a file on it, and secrets in the gap, the middle and the last sector. */
@@ -101,12 +79,12 @@ describe('panorama-usb sanitize on drives under 1 GB', () => {
   it('512 MiB, zero + verify: sanitized, Clear, verified, a fresh FAT32 volume', async () => {
     const size = 512 * MiB;
     const image = await usedStick('old-512.img', size);
-    expect(countMarker(image, SECRET)).toBeGreaterThan(3);
+    expect(countMarkers(image, SECRET)).toBeGreaterThan(3);
     const { status, doc, stderr } = sanitize(image, 'zero', 'last');
     expect(status, stderr).toBe(0);
     expect(doc.results).toEqual([expect.objectContaining({ target: image, outcome: 'sanitized', nistLevel: 'Clear', verification: 'passed', formatted: true, fileSystem: 'FAT32' })]);
     expect(doc.results[0]?.passes).toEqual([expect.objectContaining({ pattern: 'zero', bytes: size, verified: true })]);
-    expect(countMarker(image, SECRET)).toBe(0);
+    expect(countMarkers(image, SECRET)).toBe(0);
     expect(freshVolume(image, size)).toEqual({ partitionType: 'c', fatBits: 32, clean: true, label: 'Volume label is PANORAMA', files: '' });
   });
 
@@ -116,7 +94,7 @@ describe('panorama-usb sanitize on drives under 1 GB', () => {
     const { status, doc, stderr } = sanitize(image, 'random', 'last');
     expect(status, stderr).toBe(0);
     expect(doc.results[0]).toMatchObject({ outcome: 'sanitized', nistLevel: 'Clear', verification: 'passed', fileSystem: 'FAT32' });
-    expect(countMarker(image, SECRET)).toBe(0);
+    expect(countMarkers(image, SECRET)).toBe(0);
     expect(freshVolume(image, size)).toEqual({ partitionType: 'c', fatBits: 32, clean: true, label: 'Volume label is PANORAMA', files: '' });
     expect(fsckFat(image, MiB, size - MiB).stdout).toContain('2048 bytes per cluster');
   });
@@ -138,7 +116,7 @@ describe('panorama-usb sanitize on drives under 1 GB', () => {
     expect(doc.results[0]).toMatchObject({ outcome: 'sanitized', nistLevel, verification, formatted: true, fileSystem: 'FAT16' });
     // A full pass leaves nothing. quick clears the first and last MiB (the secrets at 4 KiB and in the last
     // sector) and the FAT16 metadata, not the data area: the file's 200 copies and the one at 8 MiB stay.
-    expect(countMarker(image, SECRET)).toBe(method === 'quick' ? 201 : 0);
+    expect(countMarkers(image, SECRET)).toBe(method === 'quick' ? 201 : 0);
     expect(freshVolume(image, size)).toEqual({ partitionType: 'e', fatBits: 16, clean: true, label: 'Volume label is PANORAMA', files: '' });
   });
 
@@ -228,7 +206,7 @@ describe.skipIf(!canUseLoopDevices())('a 512 MiB loop device (as root)', () => {
     const { status, doc, stderr } = sanitize(device, 'zero', 'last');
     expect(status, stderr).toBe(0);
     expect(doc.results[0]).toMatchObject({ target: device, outcome: 'sanitized', nistLevel: 'Clear', verification: 'passed', fileSystem: 'FAT32' });
-    expect(countMarker(device, SECRET)).toBe(0);
+    expect(countMarkers(device, SECRET)).toBe(0);
     expect(freshVolume(image, 512 * MiB)).toEqual({ partitionType: 'c', fatBits: 32, clean: true, label: 'Volume label is PANORAMA', files: '' });
   });
 
