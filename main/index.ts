@@ -3,7 +3,7 @@
  * main/core (plain Node), reached only through the contract's handler table.
  */
 import path from 'node:path';
-import { app, ipcMain, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
 import { defaultDataDir, PRODUCT } from './core/app';
 import { createHandlerTable, forwardEvents, ipcEventChannel, registerIpcHandlers } from './ipc';
 import { createCoreServices } from './services';
@@ -11,6 +11,16 @@ import { confirmQuit, electronDialogs, integrateWithDesktop } from './shell-inte
 import { createMainWindow, defaultPaths, hardenSession, hardenWebContents, registerAppScheme, serveRenderer } from './window';
 
 const trainingMode = process.argv.includes('--training') || process.env['PANORAMA_USB_TRAINING'] === '1';
+
+// Nothing of ours runs as root: Chromium would need --no-sandbox, which the hardening forbids, and
+// on Linux drives are authorised one at a time through UDisks2 and polkit instead.
+if (process.platform === 'linux' && process.getuid?.() === 0) {
+  dialog.showErrorBox(
+    `${PRODUCT.productName} does not run as root`,
+    'There is no need: start it as yourself. When you choose a drive, the system (UDisks2 and polkit) asks you to authorise that drive alone, with your desktop\'s own password prompt. An administrator can allow it without a prompt with a polkit rule (see the README).',
+  );
+  app.exit(1);
+}
 
 app.enableSandbox();
 registerAppScheme();

@@ -39,6 +39,7 @@ export const AppInfoSchema = z.object({
   trainingMode: z.boolean(),
   trainingModeLocked: z.boolean(),
   elevated: z.boolean(),
+  driveAccess: z.enum(['direct', 'udisks2', 'images-only']),
   shell: z.enum(['electron', 'preview', 'cli']),
   versions: z.object({ node: z.string(), electron: z.string().nullable(), chrome: z.string().nullable() }),
 });

@@ -2,6 +2,13 @@ import type { AppInfoState } from '../useAppInfo';
 
 const PLATFORM_NAMES: Readonly<Record<string, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
 
+/** How real drives are reached, as the footer says it (the main process decides: AppInfo.driveAccess). */
+const DRIVE_ACCESS_TEXT = {
+  direct: 'Running as root: drives opened directly',
+  udisks2: 'Via UDisks2: you will be asked to authorise',
+  'images-only': 'Image files only',
+} as const;
+
 export function AppInfoPanel({ state }: { state: AppInfoState }) {
   if (state.status === 'loading') {
     return (
@@ -39,7 +46,7 @@ export function AppInfoPanel({ state }: { state: AppInfoState }) {
         </div>
         <div>
           <dt>Drive access</dt>
-          <dd data-testid="app-elevated">{info.elevated ? 'Elevated: raw drive access possible' : 'Not elevated: image files only'}</dd>
+          <dd data-testid="app-elevated">{DRIVE_ACCESS_TEXT[info.driveAccess]}</dd>
         </div>
         <div>
           <dt>Running in</dt>

@@ -6,14 +6,21 @@
  * was; a mounted partition is unmounted (and one in use is DRIVE_BUSY naming its mount point);
  * a loop device is released. The client runs in a probe bundled from test/support/udisks2-probe.ts.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../../main/core/disk';
+import { realisticArchive } from '../support/archives';
+import { parseSingleJson } from '../support/cli';
 import { desktopUnavailable, runAsTestUser, startDesktop, type Desktop } from '../support/desktop';
 import { fileSha256, imageDir, MiB, sparseImage } from '../support/images';
-import { attachLoop, detachLoop, mustRun, tool } from '../support/tools';
+import { countMarkers } from '../support/markers';
+import { attachLoop, detachLoop, fsckFat, MTOOLS_ENV, mtools, mtoolsImage, mustRun, tool } from '../support/tools';
+
+const SECRET = 'SECRET-KEY-MATERIAL-UDISKS2';
 
 const skipped = desktopUnavailable();
 if (skipped !== null) console.warn(`UDisks2 tests skipped: ${skipped}.`);
@@ -136,6 +143,69 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
     } finally {
       await desktop.allowLoopDevices();
     }
+  });
+
+  describe('the command line, as that user, with no sudo', () => {
+    let home: string;
+    const cli = (...args: string[]): { status: number | null; doc: Record<string, unknown>; stderr: string } => {
+      const run = runAsTestUser(process.execPath, [path.resolve('bin/panorama-usb.cjs'), ...args, '--yes', '--json'], { PANORAMA_USB_DATA_DIR: path.join(home, 'data') });
+      return { status: run.status, doc: parseSingleJson(run.stdout), stderr: run.stderr };
+    };
+
+    beforeAll(() => {
+      // A folder of the user's own: its data folder, and the archive it was given.
+      home = mkdtempSync(path.join(tmpdir(), 'udisks2-user-'));
+      chownSync(home, desktop.uid, desktop.gid);
+      chmodSync(home, 0o755);
+    });
+    afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+    it('`info` says drives are reached through UDisks2', () => {
+      const info = runAsTestUser(process.execPath, [path.resolve('bin/panorama-usb.cjs'), 'info', '--json']);
+      expect(parseSingleJson(info.stdout)).toMatchObject({ ok: true, info: { elevated: false, driveAccess: 'udisks2' } });
+    });
+
+    it('writes an archive to a loop device, verified: fsck.fat and mtools read it, SHA-256 equal', () => {
+      const image = sparseImage(dir, 'cli-write.img', 1100 * MiB);
+      const device = loop(image);
+      const archive = path.join(home, 'certificates-omni_user-cam.zip');
+      const bytes = realisticArchive();
+      writeFileSync(archive, bytes, { mode: 0o644 });
+      const written = cli('write', archive, device);
+      expect(written.status, JSON.stringify(written.doc) + written.stderr).toBe(0);
+      expect(written.doc).toMatchObject({ ok: true, write: { target: device, verified: true } });
+      const fsck = fsckFat(image, MiB, 1100 * MiB - MiB);
+      expect(fsck.status, fsck.stdout + fsck.stderr).toBe(0);
+      const copy = execFileSync('mcopy', ['-n', '-i', mtoolsImage(image, MiB), '::/certificates-omni_user-cam.zip', '-'], { env: { ...process.env, ...MTOOLS_ENV } });
+      expect(sha256(copy)).toBe(sha256(bytes));
+    });
+
+    it.each(['zero', 'random'])('sanitizes a loop device (%s, verify last): no secret left, Clear, a fresh volume', (method) => {
+      const image = sparseImage(dir, `cli-${method}.img`, 256 * MiB);
+      for (const offset of [0, 1000 * 512, 100 * MiB, 256 * MiB - 512]) {
+        const fd = openSync(image, 'r+');
+        writeSync(fd, Buffer.from(SECRET), 0, SECRET.length, offset);
+        closeSync(fd);
+      }
+      const device = loop(image);
+      const sanitized = cli('sanitize', device, '--method', method, '--verify', 'last');
+      expect(sanitized.status, JSON.stringify(sanitized.doc) + sanitized.stderr).toBe(0);
+      expect(sanitized.doc).toMatchObject({ results: [{ target: device, outcome: 'sanitized', nistLevel: 'Clear', verification: 'passed', formatted: true }] });
+      expect(countMarkers(image, SECRET)).toBe(0);
+      expect(mtools('mlabel', ['-s', '-i', mtoolsImage(image, MiB), '::']).trim()).toBe('Volume label is PANORAMA');
+    });
+
+    it('the system disk is refused by the eligibility rules, before anything is asked of UDisks2', () => {
+      const listed = parseSingleJson(mustRun(process.execPath, [path.resolve('bin/panorama-usb.cjs'), 'drives', '--all', '--json'])) as { drives: { drive: { path: string }; refusals: { code: string }[] }[] };
+      const system = listed.drives.find((assessment) => assessment.refusals.some((refusal) => refusal.code === 'SYSTEM_DRIVE'));
+      if (system === undefined) return;
+      const archive = path.join(home, 'certificates-omni_system-cam.zip');
+      writeFileSync(archive, realisticArchive(), { mode: 0o644 });
+      const refused = cli('write', archive, system.drive.path);
+      expect(refused.status).toBe(2);
+      // The rule would deny it too, with AUTHORIZATION_DENIED: this code says the rules came first.
+      expect(refused.doc).toMatchObject({ ok: false, error: { code: 'DRIVE_INELIGIBLE' } });
+    });
   });
 
   // Last: the bus stays stopped (stop() stops the rest).

@@ -24,7 +24,7 @@ describe('panorama-usb (the built bin)', () => {
     const run = runBin(['info', '--json']);
     expect(run.status).toBe(0);
     const doc = parseSingleJson(run.stdout);
-    expect(doc).toMatchObject({ ok: true, info: { version: packageJson.version, platform: process.platform, elevated: process.geteuid?.() === 0 } });
+    expect(doc).toMatchObject({ ok: true, info: { version: packageJson.version, platform: process.platform, elevated: process.geteuid?.() === 0, driveAccess: process.geteuid?.() === 0 ? 'direct' : 'udisks2' } });
   });
 
   it('global options work after the command too', () => {

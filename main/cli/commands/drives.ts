@@ -1,5 +1,6 @@
 /** `drives`, `format` and `files`: the drive and FAT commands of the CLI contract. */
-import { formatTarget, normalizeLabel, withVolume, type FatEntry, type FormatResult } from '../../core/disk';
+import { withDriveVolume } from '../../core/access';
+import { formatTarget, normalizeLabel, type FatEntry, type FormatResult } from '../../core/disk';
 import { assessDrive, describeDrive, formatSize, listDrives, resolveTarget, type DriveAssessment, type DrivePurpose } from '../../core/drives';
 import { refused } from '../../core/errors';
 import { chooseDrive, openChosenDrive } from '../../core/target';
@@ -71,7 +72,7 @@ export async function filesCommand(_runtime: CliRuntime, args: string[]): Promis
   const [targetPath = ''] = args;
   // Reading needs no eligibility: listing a system disk's FAT partition harms nothing.
   const drive = await resolveTarget(targetPath);
-  const { info, entries } = await withVolume(drive.path, { access: 'read' }, (volume) => ({ info: volume.info(), entries: volume.walk() }));
+  const { info, entries } = await withDriveVolume(drive.path, {}, (volume) => ({ info: volume.info(), entries: volume.walk() }));
   const files = entries.map((entry) => ({ path: entry.path, size: entry.size, isDirectory: entry.isDirectory, modified: entry.modified?.toISOString() ?? null }));
   const header = `${describeDrive(drive)}: ${info.fatType} volume${info.label === null ? '' : ` "${info.label}"`}, ${formatSize(info.freeBytes)} free of ${formatSize(info.totalBytes)}`;
   const text = [header, ...(entries.length === 0 ? ['(no files)'] : entries.map(fileLine))].join('\n');

@@ -14,6 +14,8 @@ export interface AppInfo {
   trainingModeLocked: boolean;
   /** True when the process can open raw block devices (root / Administrator). */
   elevated: boolean;
+  /** How real drives are reached: directly (root / Administrator), through UDisks2 after polkit agrees (Linux), or not at all. */
+  driveAccess: DriveAccessMethod;
   shell: Shell;
   versions: { node: string; electron: string | null; chrome: string | null };
 }
@@ -39,6 +41,21 @@ export function isElevated(platform: NodeJS.Platform = process.platform): boolea
   return typeof process.geteuid === 'function' && process.geteuid() === 0;
 }
 
+export type DriveAccessMethod = 'direct' | 'udisks2' | 'images-only';
+
+/** Root (or Administrator) opens drives itself; on Linux anyone else asks UDisks2; elsewhere only image files. */
+export function driveAccessMethod(platform: NodeJS.Platform = process.platform): DriveAccessMethod {
+  if (isElevated(platform)) return 'direct';
+  return platform === 'linux' ? 'udisks2' : 'images-only';
+}
+
+/** The access method in words, for `info` and the app's footer. */
+export const DRIVE_ACCESS_WORDS: Readonly<Record<DriveAccessMethod, string>> = {
+  direct: 'running as root / Administrator: drives are opened directly',
+  udisks2: 'via UDisks2: you will be asked to authorise each drive',
+  'images-only': 'image files only (real drives need an Administrator here)',
+};
+
 export function getAppInfo(options: AppInfoOptions): AppInfo {
   // electron/chrome exist only inside Electron, whatever the ambient types claim.
   const versions: Readonly<Record<string, string | undefined>> = process.versions;
@@ -50,6 +67,7 @@ export function getAppInfo(options: AppInfoOptions): AppInfo {
     trainingMode: options.trainingMode || options.trainingModeLocked,
     trainingModeLocked: options.trainingModeLocked,
     elevated: isElevated(),
+    driveAccess: driveAccessMethod(),
     shell: options.shell,
     versions: { node: process.versions.node, electron: versions.electron ?? null, chrome: versions.chrome ?? null },
   };

@@ -4,5 +4,5 @@ export { NetworkConfigurationSchema, parseNetworkConfiguration, summarizeNetwork
 export type { CertificateSummary, EntryKind } from './contents';
 export { inspectArchiveBytes, inspectArchiveFile, readArchiveFile, type ArchiveEntrySummary, type ArchiveReport } from './inspect';
 export { checkEntryName, readZip, type ZipEntryData } from './read-zip';
-export { writeArchive, type ArchiveWriter, type WriteArchiveOptions, type WriteArchiveReport, type WritePhase } from './write';
+export { writeArchive, writeArchiveVolume, type ArchiveWriter, type VolumeWriteResult, type VolumeWriter, type WriteArchiveOptions, type WriteArchiveReport, type WritePhase } from './write';
 export { startArchiveWrite, type ArchiveWriteRequest } from './write-job';

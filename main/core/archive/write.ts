@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cancelled } from '../errors';
-import { FatVolume, formatTarget, locateFatVolume, verifyFileOnVolume, DEFAULT_LABEL, type FormatResult } from '../disk';
+import { FatVolume, formatTarget, locateFatVolume, verifyFileOnTarget, DEFAULT_LABEL, type BlockTarget, type FormatResult } from '../disk';
 import { ejectDrive, type EjectResult } from '../drives';
 import { openChosenDrive, type ChosenDrive } from '../target';
 import { inspectArchiveBytes, type ArchiveReport } from './inspect';
@@ -20,6 +20,8 @@ export interface WriteArchiveOptions {
   label?: string;
   signal?: AbortSignal;
   onPhase?: (phase: WritePhase) => void;
+  /** Who runs the FatFs part; this thread unless the disk worker is given (core/offthread). */
+  volumeWriter?: VolumeWriter;
 }
 
 export interface WriteArchiveReport {
@@ -45,46 +47,68 @@ const isOtherArchive = (name: string, own: string): boolean =>
 /** Something that performs writeArchive: in this thread, or in a worker (core/offthread). */
 export type ArchiveWriter = (source: { bytes: Buffer; fileName: string }, chosen: ChosenDrive, options: WriteArchiveOptions) => Promise<WriteArchiveReport>;
 
+/** What the FatFs part of a write did. */
+export interface VolumeWriteResult {
+  formatted: FormatResult | null;
+  removedArchives: string[];
+}
+
+/** Who runs the FatFs part (formatting, writing the file) on a target this thread opened: here, or the disk worker. */
+export type VolumeWriter = (target: BlockTarget, source: { bytes: Buffer; fileName: string }, options: Omit<WriteArchiveOptions, 'volumeWriter'>) => Promise<VolumeWriteResult>;
+
+/**
+ * The FatFs part of a write, on a target already opened and checked: formats it (unless told
+ * not to), removes other devices' archives from the root (with format: false), writes the archive
+ * and flushes. Synchronous underneath (FatFs): the desktop app runs it in the disk worker.
+ */
+export async function writeArchiveVolume(target: BlockTarget, source: { bytes: Buffer; fileName: string }, options: Omit<WriteArchiveOptions, 'volumeWriter'>): Promise<VolumeWriteResult> {
+  const { bytes, fileName } = source;
+  let formatted: FormatResult | null = null;
+  const removedArchives: string[] = [];
+  if (options.format) {
+    options.onPhase?.('format');
+    formatted = await formatTarget(target, { label: options.label ?? DEFAULT_LABEL, requireFat32: true });
+  }
+  // With --no-format a drive without FAT is refused here, before anything is written.
+  const volume = await FatVolume.mount(target, locateFatVolume(target));
+  try {
+    checkCancelled(options.signal);
+    options.onPhase?.('write');
+    for (const entry of volume.list('/')) {
+      if (!entry.isDirectory && isOtherArchive(entry.name, fileName)) {
+        volume.remove(entry.path);
+        removedArchives.push(entry.name);
+      }
+    }
+    volume.writeFile(`/${fileName}`, bytes);
+  } finally {
+    volume.close();
+  }
+  await target.flush();
+  return { formatted, removedArchives };
+}
+
 export async function writeArchive(source: { bytes: Buffer; fileName: string }, chosen: ChosenDrive, options: WriteArchiveOptions): Promise<WriteArchiveReport> {
   const { bytes, fileName } = source;
+  const { volumeWriter = writeArchiveVolume, ...volumeOptions } = options;
   options.onPhase?.('check');
   // The same strict checks as `inspect`, whatever the bytes' origin, before the drive is touched.
   const archive = await inspectArchiveBytes(bytes, fileName);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   checkCancelled(options.signal);
 
+  // Opened once, here (through UDisks2 for a user who is not root); the worker and the
+  // verification use this target's descriptors.
   const target = await openChosenDrive(chosen);
-  let formatted: FormatResult | null = null;
-  const removedArchives: string[] = [];
+  let written: VolumeWriteResult;
   try {
-    if (options.format) {
-      options.onPhase?.('format');
-      // The appliance reads FAT32 only: never FAT16 or FAT12, whatever drive got this far.
-      formatted = await formatTarget(target, { label: options.label ?? DEFAULT_LABEL, requireFat32: true });
-    }
-    // With --no-format a drive without FAT is refused here, before anything is written.
-    const volume = await FatVolume.mount(target, locateFatVolume(target));
-    try {
-      checkCancelled(options.signal);
-      options.onPhase?.('write');
-      for (const entry of volume.list('/')) {
-        if (!entry.isDirectory && isOtherArchive(entry.name, fileName)) {
-          volume.remove(entry.path);
-          removedArchives.push(entry.name);
-        }
-      }
-      volume.writeFile(`/${fileName}`, bytes);
-    } finally {
-      volume.close();
-    }
-    await target.flush();
+    written = await volumeWriter(target, source, volumeOptions);
+    options.onPhase?.('verify');
+    await verifyFileOnTarget(target, `/${fileName}`, { sha256, size: bytes.length });
   } finally {
     target.close();
   }
-
-  options.onPhase?.('verify');
-  await verifyFileOnVolume(chosen.assessment.drive.path, `/${fileName}`, { sha256, size: bytes.length });
   options.onPhase?.('eject');
   const eject = await ejectDrive(chosen.assessment.drive);
-  return { target: chosen.assessment.drive.path, fileName, size: bytes.length, sha256, formatted, removedArchives, verified: true, eject, archive };
+  return { target: chosen.assessment.drive.path, fileName, size: bytes.length, sha256, formatted: written.formatted, removedArchives: written.removedArchives, verified: true, eject, archive };
 }

@@ -8,9 +8,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PanoramaUsbError, refused } from '../errors';
+import { alignedBuffers, DIRECT_IO_ALIGNMENT } from './aligned';
 import { classifyIoError, classifyOpenError, errnoCode } from './io-errors';
 
 export const SECTOR_SIZE = 512;
+/** About 2 s in all: far longer than udev's probe, short enough that a mounted drive is reported soon. */
+const EXCLUSIVE_OPEN_RETRIES = 20;
+const EXCLUSIVE_OPEN_WAIT_MS = 100;
+/** Scratch for unaligned reads through an O_DIRECT descriptor: FatFs asks for a sector or a cluster at a time. */
+const DIRECT_BOUNCE_BYTES = 1024 * 1024;
 
 export type TargetKind = 'device' | 'image';
 
@@ -74,10 +80,17 @@ export interface TargetHandle {
   size: number;
   fd: number;
   writable: boolean;
+  /**
+   * A read-only O_DIRECT descriptor on the same device, opened with the first by whoever may
+   * (UDisks2 for a user who is not root): what openDirectReader gives instead of opening the path.
+   */
+  directFd?: number;
 }
 
 export class BlockTarget {
   private closed = false;
+  /** Aligned scratch for reads through an O_DIRECT descriptor whose caller's buffer or range is not aligned. */
+  private bounce: Buffer | null = null;
 
   private constructor(
     readonly path: string,
@@ -87,6 +100,9 @@ export class BlockTarget {
     readonly writable: boolean,
     /** False for a target adopted from another thread: its owner closes the descriptor. */
     private readonly ownsDescriptor = true,
+    private readonly directFd: number | null = null,
+    /** This descriptor was opened O_DIRECT: readSync goes through aligned scratch. */
+    private readonly direct = false,
   ) {}
 
   /**
@@ -94,11 +110,19 @@ export class BlockTarget {
    * opened exclusively). close() then only stops this object; the opener still owns the descriptor.
    */
   static adopt(handle: TargetHandle): BlockTarget {
-    return new BlockTarget(handle.path, handle.kind, handle.size, handle.fd, handle.writable, false);
+    return new BlockTarget(handle.path, handle.kind, handle.size, handle.fd, handle.writable, false, handle.directFd ?? null);
+  }
+
+  /**
+   * A target over descriptors someone else opened for us (UDisks2 hands them over D-Bus); this
+   * object owns them from now on and closes both.
+   */
+  static fromDescriptors(handle: TargetHandle): BlockTarget {
+    return new BlockTarget(handle.path, handle.kind, handle.size, handle.fd, handle.writable, true, handle.directFd ?? null);
   }
 
   get handle(): TargetHandle {
-    return { path: this.path, kind: this.kind, size: this.size, fd: this.fd, writable: this.writable };
+    return { path: this.path, kind: this.kind, size: this.size, fd: this.fd, writable: this.writable, ...(this.directFd === null ? {} : { directFd: this.directFd }) };
   }
 
   static async open(targetPath: string, options: OpenOptions): Promise<BlockTarget> {
@@ -131,10 +155,19 @@ export class BlockTarget {
     let flags = write ? fs.constants.O_RDWR : fs.constants.O_RDONLY;
     if (write && options.exclusive === true && kind === 'device' && process.platform === 'linux') flags |= fs.constants.O_EXCL;
     let fd: number;
-    try {
-      fd = fs.openSync(targetPath, flags);
-    } catch (error) {
-      throw classifyOpenError(error, targetPath);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        fd = fs.openSync(targetPath, flags);
+        break;
+      } catch (error) {
+        // With udev running, blkid probes a device for a moment after every change: an exclusive
+        // open then meets EBUSY and is worth another try before the drive is called busy.
+        if ((flags & fs.constants.O_EXCL) !== 0 && errnoCode(error) === 'EBUSY' && attempt < EXCLUSIVE_OPEN_RETRIES) {
+          await new Promise((resolve) => setTimeout(resolve, EXCLUSIVE_OPEN_WAIT_MS));
+          continue;
+        }
+        throw classifyOpenError(error, targetPath);
+      }
     }
     const size = kind === 'device' ? deviceSize : fs.fstatSync(fd).size;
     return new BlockTarget(targetPath, kind, size, fd, write);
@@ -149,10 +182,12 @@ export class BlockTarget {
    */
   openDirectReader(): BlockTarget | null {
     if (this.closed) throw new Error(`${this.path} is closed`);
+    // Opened with this target (a user who is not root cannot open the path): shared, not closed by the reader.
+    if (this.directFd !== null) return new BlockTarget(this.path, this.kind, this.size, this.directFd, false, false, null, true);
     if (this.kind !== 'device' || process.platform !== 'linux') return null;
     try {
       const fd = fs.openSync(this.path, fs.constants.O_RDONLY | fs.constants.O_DIRECT);
-      return new BlockTarget(this.path, this.kind, this.size, fd, false);
+      return new BlockTarget(this.path, this.kind, this.size, fd, false, true, null, true);
     } catch (error) {
       if (errnoCode(error) === 'EINVAL') return null;
       throw classifyOpenError(error, this.path);
@@ -174,6 +209,10 @@ export class BlockTarget {
   /** Synchronous positioned read of exactly `length` bytes (FatFs's disk callbacks are synchronous). */
   readSync(buffer: Uint8Array, offset: number, length: number, position: number): void {
     this.checkRange(position, length);
+    if (this.direct) {
+      this.readSyncAligned(buffer, offset, length, position);
+      return;
+    }
     let done = 0;
     try {
       while (done < length) {
@@ -183,6 +222,34 @@ export class BlockTarget {
       }
     } catch (error) {
       throw classifyIoError(error, this.path, this.kind, this.size);
+    }
+  }
+
+  /**
+   * O_DIRECT wants the memory, the position and the length aligned, which FatFs's sector reads into
+   * its own heap are not: read the aligned stretch around them into scratch memory, then copy.
+   */
+  private readSyncAligned(buffer: Uint8Array, offset: number, length: number, position: number): void {
+    this.bounce ??= alignedBuffers(1, DIRECT_BOUNCE_BYTES)[0] ?? null;
+    const scratch = this.bounce;
+    if (scratch === null) throw new Error('no aligned memory for a direct read');
+    let done = 0;
+    try {
+      while (done < length) {
+        const at = position + done;
+        const start = Math.floor(at / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT;
+        const end = Math.min(Math.ceil((position + length) / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT, start + DIRECT_BOUNCE_BYTES, Math.ceil(this.size / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT);
+        const got = fs.readSync(this.fd, scratch, 0, end - start, start);
+        const usable = Math.min(got - (at - start), length - done);
+        if (usable <= 0) throw Object.assign(new Error(`unexpected end of ${this.path}`), { code: 'EIO' });
+        buffer.set(scratch.subarray(at - start, at - start + usable), offset + done);
+        done += usable;
+      }
+    } catch (error) {
+      throw classifyIoError(error, this.path, this.kind, this.size);
+    } finally {
+      // Drive contents (an archive's key, read back to verify it) never stay in the scratch.
+      scratch.fill(0);
     }
   }
 
@@ -267,6 +334,8 @@ export class BlockTarget {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.ownsDescriptor) fs.closeSync(this.fd);
+    if (!this.ownsDescriptor) return;
+    fs.closeSync(this.fd);
+    if (this.directFd !== null) fs.closeSync(this.directFd);
   }
 }

@@ -8,5 +8,5 @@ export { formatTarget, MIN_FORMAT_BYTES, type FormatOptions, type FormatResult, 
 export { classifyIoError, classifyOpenError, errnoCode, unplugged } from './io-errors';
 export { DEFAULT_LABEL, normalizeLabel } from './label';
 export { buildMbr, FAT12_TYPE, FAT16_LBA_TYPE, FAT32_LBA_TYPE, isFatPartitionType, parseLayout, looksLikeFatBootSector, partitionTypeFor, PARTITION_START_LBA, type DiskLayout, type MbrPartition } from './mbr';
-export { dropBufferCache, emptyBufferCache, hashFileOnVolume, sha256, verifyFileOnVolume } from './verify';
+export { dropBufferCache, emptyBufferCache, hashFileOnTarget, hashFileOnVolume, sha256, verifyFileOnTarget, verifyFileOnVolume } from './verify';
 export { locateFatVolume, openVolume, readLayout, withVolume } from './volume';

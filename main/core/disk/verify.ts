@@ -8,7 +8,9 @@ import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { failed } from '../errors';
-import { withVolume } from './volume';
+import type { BlockTarget } from './block-target';
+import { FatVolume } from './fat-volume';
+import { locateFatVolume, withVolume } from './volume';
 
 const execFileAsync = promisify(execFile);
 
@@ -37,22 +39,42 @@ export async function dropBufferCache(targetPath: string): Promise<void> {
   await emptyBufferCache(targetPath);
 }
 
+function hashFile(volume: FatVolume, filePath: string): { sha256: string; size: number } {
+  const data = volume.readFile(filePath);
+  try {
+    return { sha256: sha256(data), size: data.length };
+  } finally {
+    data.fill(0);
+  }
+}
+
 /** SHA-256 of a file on the target's FAT volume, read through a fresh handle. */
 export async function hashFileOnVolume(targetPath: string, filePath: string): Promise<{ sha256: string; size: number }> {
   await dropBufferCache(targetPath);
-  return withVolume(targetPath, { access: 'read' }, (volume) => {
-    const data = volume.readFile(filePath);
-    try {
-      return { sha256: sha256(data), size: data.length };
-    } finally {
-      data.fill(0);
-    }
-  });
+  return withVolume(targetPath, { access: 'read' }, (volume) => hashFile(volume, filePath));
 }
 
-/** Fails with VERIFY_MISMATCH unless the file on the drive has exactly the expected bytes. */
-export async function verifyFileOnVolume(targetPath: string, filePath: string, expected: { sha256: string; size: number }): Promise<{ sha256: string; size: number }> {
-  const actual = await hashFileOnVolume(targetPath, filePath);
+/**
+ * SHA-256 of a file on an open target's FAT volume, read from the drive itself: on a Linux device
+ * through the target's O_DIRECT reader (the one opened with it, for a user who is not root, who
+ * cannot empty the kernel's cache), with a fresh FatFs; otherwise through a fresh handle.
+ */
+export async function hashFileOnTarget(target: BlockTarget, filePath: string): Promise<{ sha256: string; size: number }> {
+  const direct = target.openDirectReader();
+  if (direct === null) return hashFileOnVolume(target.path, filePath);
+  try {
+    const volume = await FatVolume.mount(direct, locateFatVolume(direct));
+    try {
+      return hashFile(volume, filePath);
+    } finally {
+      volume.close();
+    }
+  } finally {
+    direct.close();
+  }
+}
+
+function checkHash(targetPath: string, filePath: string, actual: { sha256: string; size: number }, expected: { sha256: string; size: number }): { sha256: string; size: number } {
   if (actual.sha256 !== expected.sha256 || actual.size !== expected.size) {
     throw failed(
       'VERIFY_MISMATCH',
@@ -61,4 +83,14 @@ export async function verifyFileOnVolume(targetPath: string, filePath: string, e
     );
   }
   return actual;
+}
+
+/** Fails with VERIFY_MISMATCH unless the file on the drive has exactly the expected bytes. */
+export async function verifyFileOnVolume(targetPath: string, filePath: string, expected: { sha256: string; size: number }): Promise<{ sha256: string; size: number }> {
+  return checkHash(targetPath, filePath, await hashFileOnVolume(targetPath, filePath), expected);
+}
+
+/** The same, through an open target (hashFileOnTarget). */
+export async function verifyFileOnTarget(target: BlockTarget, filePath: string, expected: { sha256: string; size: number }): Promise<{ sha256: string; size: number }> {
+  return checkHash(target.path, filePath, await hashFileOnTarget(target, filePath), expected);
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
+import { readLeadingBytes } from '../access';
+import type { BlockTarget } from '../disk';
 import { PanoramaUsbError, errnoCode, failed, refused } from '../errors';
 import { busLabel, driveName, formatSize } from './format';
 import { resolveTarget } from './list';
@@ -38,35 +40,30 @@ const FIELD_NAMES: Readonly<Record<Exclude<keyof DriveIdentity, 'path' | 'descri
 };
 
 
-async function hashLeadingSectors(drivePath: string): Promise<string> {
-  let handle: FileHandle;
-  try {
-    handle = await open(drivePath, 'r');
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT') throw refused('TARGET_NOT_FOUND', `${drivePath} does not exist.`, 'Check that the drive is plugged in, then choose it again.');
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw failed('DRIVE_NOT_READABLE', `${drivePath} cannot be read: permission denied.`, 'Run panorama-usb with administrator rights (sudo) to use a real drive, or use an image file.', error);
+/** SHA-256 of the first IDENTITY_BYTES, through an open target, or opened read-only the way every drive is (core/access). */
+async function hashLeadingSectors(drivePath: string, target: BlockTarget | undefined): Promise<string> {
+  let leading: Buffer;
+  if (target !== undefined) {
+    leading = Buffer.alloc(Math.min(IDENTITY_BYTES, target.size));
+    target.readSync(leading, 0, leading.length, 0);
+  } else {
+    try {
+      leading = await readLeadingBytes(drivePath, IDENTITY_BYTES);
+    } catch (error) {
+      if (error instanceof PanoramaUsbError) throw error;
+      const code = errnoCode(error);
+      throw failed('DRIVE_NOT_READABLE', `${drivePath} cannot be read (${code ?? 'unknown error'}).`, 'Check that the drive is plugged in and working, then try again.', error);
     }
-    throw failed('DRIVE_NOT_READABLE', `${drivePath} cannot be read (${code ?? 'unknown error'}).`, 'Check that the drive is plugged in and working, then try again.', error);
   }
-  try {
-    const buffer = Buffer.alloc(IDENTITY_BYTES);
-    let filled = 0;
-    // Short reads are allowed; a file shorter than 34 sectors hashes what it has.
-    while (filled < IDENTITY_BYTES) {
-      const { bytesRead } = await handle.read(buffer, filled, IDENTITY_BYTES - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return createHash('sha256').update(buffer.subarray(0, filled)).digest('hex');
-  } finally {
-    await handle.close();
-  }
+  return createHash('sha256').update(leading).digest('hex');
 }
 
-/** Reads the drive's identity. Opens the drive read-only: taking an identity never changes anything. */
-export async function takeIdentity(drive: Drive): Promise<DriveIdentity> {
+/**
+ * Reads the drive's identity: through `target` when it is already open (right before the first
+ * write: the same descriptor the write uses), else by opening it read-only — taking an identity
+ * never changes anything.
+ */
+export async function takeIdentity(drive: Drive, target?: BlockTarget): Promise<DriveIdentity> {
   const realPath = await realpath(drive.path).catch(() => drive.path);
   let fileId: string | null = null;
   if (drive.kind === 'image') {
@@ -82,7 +79,7 @@ export async function takeIdentity(drive: Drive): Promise<DriveIdentity> {
     serial: drive.serial,
     description: drive.description,
     fileId,
-    partitionTableSha256: await hashLeadingSectors(drive.path),
+    partitionTableSha256: await hashLeadingSectors(drive.path, target),
   };
 }
 
@@ -95,10 +92,10 @@ function changedFields(before: DriveIdentity, after: DriveIdentity): string[] {
  * identity; otherwise refuses with DRIVE_CHANGED. Call it right before each destructive step,
  * and take a new identity after our own writes (they change the partition table).
  */
-export async function assertSameDrive(chosen: DriveIdentity): Promise<DriveIdentity> {
+export async function assertSameDrive(chosen: DriveIdentity, target?: BlockTarget): Promise<DriveIdentity> {
   let current: DriveIdentity;
   try {
-    current = await takeIdentity(await resolveTarget(chosen.path));
+    current = await takeIdentity(await resolveTarget(chosen.path), target);
   } catch (error) {
     if (error instanceof PanoramaUsbError && error.code === 'TARGET_NOT_FOUND') {
       throw refused('DRIVE_CHANGED', `${chosen.path} is no longer there: nothing was written.`, 'Plug the drive in again, then choose it again.');

@@ -5,7 +5,7 @@
  * run the same core functions.
  */
 import { Worker } from 'node:worker_threads';
-import { writeArchive, type ArchiveWriter, type WriteArchiveReport, type WritePhase } from '../archive';
+import { writeArchive, type ArchiveWriter, type VolumeWriteResult, type VolumeWriter, type WritePhase } from '../archive';
 import { formatTarget, type FormatResult, type TargetFormatter } from '../disk';
 import { failed } from '../errors';
 import { errorFromWorker, type FromWorker, type ToWorker } from './protocol';
@@ -48,15 +48,20 @@ function runInWorker<T>(workerScript: string, request: ToWorker, transfer: Array
   });
 }
 
-/** A writer that runs each write in a fresh worker thread started from `workerScript` (a built .cjs). */
+/**
+ * A writer whose FatFs part (format, file write) runs in a fresh worker thread started from
+ * `workerScript` (a built .cjs), on the target this thread opened; checking, opening (through
+ * UDisks2 when needed: its client cannot load in a worker), verifying and ejecting stay here.
+ */
 export function offThreadWriter(workerScript: string): ArchiveWriter {
-  return (source, chosen, options) => {
+  const volumeWriter: VolumeWriter = (target, source, options) => {
     // A copy the worker owns (transferred, so it exists once, there); the caller zeroes its own.
     const copy = new Uint8Array(source.bytes.length);
     copy.set(source.bytes);
-    const request: ToWorker = { type: 'write-archive', bytes: copy.buffer, fileName: source.fileName, chosen, format: options.format, ...(options.label === undefined ? {} : { label: options.label }) };
-    return runInWorker<WriteArchiveReport>(workerScript, request, [copy.buffer], (message) => (message.type === 'done' ? message.report : undefined), options);
+    const request: ToWorker = { type: 'write-volume', bytes: copy.buffer, fileName: source.fileName, target: target.handle, format: options.format, ...(options.label === undefined ? {} : { label: options.label }) };
+    return runInWorker<VolumeWriteResult>(workerScript, request, [copy.buffer], (message) => (message.type === 'written' ? message.result : undefined), options);
   };
+  return (source, chosen, options) => writeArchive(source, chosen, { ...options, volumeWriter });
 }
 
 /** A formatter that formats the (already open) target in a worker thread; the target stays open here. */

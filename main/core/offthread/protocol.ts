@@ -1,16 +1,16 @@
 /** Messages between the main thread and the disk worker: plain data only (structured clone). */
 import { cancelled, failed, refused, type ErrorInfo, type ErrorOutcome, type PanoramaUsbError } from '../errors';
-import type { WriteArchiveReport, WritePhase } from '../archive';
+import type { VolumeWriteResult, WritePhase } from '../archive';
 import type { FormatResult, TargetHandle } from '../disk';
 import type { PassPatternKind, Span, WipeErrorCounts } from '../sanitize/wipe';
-import type { ChosenDrive } from '../target';
 
+/** The FatFs part of an archive write, on a target the main thread opened (and checked) and holds. */
 export interface WriteRequest {
-  type: 'write-archive';
+  type: 'write-volume';
   /** The archive's bytes, transferred (moved, not copied) to the worker. */
   bytes: ArrayBuffer;
   fileName: string;
-  chosen: ChosenDrive;
+  target: TargetHandle;
   format: boolean;
   label?: string;
 }
@@ -55,7 +55,7 @@ export type FromPassOperation =
 
 export type FromWorker =
   | { type: 'phase'; phase: WritePhase }
-  | { type: 'done'; report: WriteArchiveReport }
+  | { type: 'written'; result: VolumeWriteResult }
   | { type: 'formatted'; result: FormatResult }
   | { type: 'error'; error: WorkerErrorInfo }
   /** The pass session is open: pattern made, target adopted. */

@@ -25,24 +25,27 @@ const fail = (error: unknown): void => {
 /** A pass session, when this worker was started for one (see pass-host). */
 let passes: PassHost | null = null;
 
-function writeArchiveHere(message: WriteRequest): void {
+function writeVolumeHere(message: WriteRequest): void {
   const bytes = Buffer.from(message.bytes);
+  // The main thread opened the drive (exclusively, checked) and waits; the descriptor stays its own.
+  const target = BlockTarget.adopt(message.target);
   // Loaded on demand: the archive code brings zod and the drive list, which pass sessions (a worker
   // per pass) would otherwise load for nothing at every start.
   import('../archive')
-    .then(({ writeArchive }) => writeArchive({ bytes, fileName: message.fileName }, message.chosen, {
+    .then(({ writeArchiveVolume }) => writeArchiveVolume(target, { bytes, fileName: message.fileName }, {
       format: message.format,
       signal: controller.signal,
       ...(message.label === undefined ? {} : { label: message.label }),
       onPhase: (phase) => send({ type: 'phase', phase }),
     }))
     .then(
-      (report) => send({ type: 'done', report }),
+      (result) => send({ type: 'written', result }),
       fail,
     )
     .finally(() => {
       // The only copy in this thread: overwritten before the worker goes.
       bytes.fill(0);
+      target.close();
       port.close();
     });
 }
@@ -67,8 +70,8 @@ port.on('message', (message: ToWorker) => {
     case 'format':
       formatHere(message);
       return;
-    case 'write-archive':
-      writeArchiveHere(message);
+    case 'write-volume':
+      writeVolumeHere(message);
       return;
     case 'pass-open':
       passes = new PassHost(message, send);

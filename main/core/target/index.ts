@@ -3,8 +3,13 @@
  * then — after the person confirmed — opened for writing only if it is still the same drive.
  * Every command that erases or writes a drive goes through these two steps.
  */
-import { BlockTarget } from '../disk';
+import { openDrive } from '../access';
+import type { BlockTarget } from '../disk';
+import { PanoramaUsbError, refused } from '../errors';
 import { assertSameDrive, requireEligible, resolveTarget, takeIdentity, type DriveAssessment, type DriveIdentity, type DrivePurpose } from '../drives';
+
+/** An open that fails for these means the chosen drive went away between the choice and the write. */
+const GONE: ReadonlySet<string> = new Set(['TARGET_NOT_FOUND', 'NO_MEDIUM', 'NOT_A_DRIVE_OR_IMAGE', 'DRIVE_UNPLUGGED']);
 
 export interface ChosenDrive {
   assessment: DriveAssessment;
@@ -27,7 +32,23 @@ export async function chooseDrive(targetPath: string, purpose: Exclude<DrivePurp
  * serial, partition table…), then it is opened exclusively.
  */
 export async function openChosenDrive(chosen: ChosenDrive): Promise<BlockTarget> {
-  await assertSameDrive(chosen.identity);
   const { drive } = chosen.assessment;
-  return BlockTarget.open(drive.path, { access: 'write', exclusive: true, ...(drive.size === null ? {} : { knownSize: drive.size }) });
+  // Opened first (through UDisks2 when this user may not open it), then checked through that very
+  // descriptor: nothing is written to a drive that changed, and nothing else can slip in between.
+  let target: BlockTarget;
+  try {
+    target = await openDrive(drive.path, { access: 'write', exclusive: true, ...(drive.size === null ? {} : { knownSize: drive.size }) });
+  } catch (error) {
+    if (error instanceof PanoramaUsbError && GONE.has(error.code)) {
+      throw refused('DRIVE_CHANGED', `${drive.path} is no longer there (${error.message.replace(/\.$/, '')}): nothing was written.`, 'Plug the drive in again, then choose it again.');
+    }
+    throw error;
+  }
+  try {
+    await assertSameDrive(chosen.identity, target);
+  } catch (error) {
+    target.close();
+    throw error;
+  }
+  return target;
 }

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { PRODUCT } from '../../app';
-import { withVolume, type FatEntry, type FatVolume } from '../../disk';
+import { withDriveVolume } from '../../access';
+import type { FatEntry, FatVolume } from '../../disk';
 import { describeDrive, requireEligible, resolveTarget, type Drive } from '../../drives';
 import { refused } from '../../errors';
 import { checkOutputPath, writeZipExclusive, type BundleEntry } from './bundle';
@@ -93,7 +94,7 @@ export async function collectLogs(drivePath: string, outPath: string, options: C
   // Reading changes nothing, so a write-protected, mounted or small drive is fine; a system drive
   // or a RAM device never held the appliance's logs, and naming one is a slip worth stopping.
   requireEligible(drive, 'read');
-  const raw = await withVolume(drive.path, { access: 'read', ...(drive.size === null ? {} : { knownSize: drive.size }) }, (volume) => readLogs(volume, drive.path));
+  const raw = await withDriveVolume(drive.path, drive.size === null ? {} : { knownSize: drive.size }, (volume) => readLogs(volume, drive.path));
 
   const collectedAt = (options.now ?? new Date()).toISOString();
   const entries: BundleEntry[] = [];
