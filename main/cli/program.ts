@@ -56,14 +56,14 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'format',
     summary: 'write an MBR and a FAT32 volume to a drive or image',
-    build: (c) => c.argument('<target>', 'block device or image file').option('--label <name>', 'volume label', 'PANORAMA'),
+    build: (c) => c.argument('<target>', 'block device or image file').option('--label <name>', 'volume label', 'PANORAMA').option('--unmount', "unmount the drive's own mounted volumes first (named in the confirmation)"),
     load: async () => (await driveCommands()).formatCommand,
   },
   { name: 'files', summary: "list the files on the drive's FAT volume", build: (c) => c.argument('<target>', 'block device or image file'), load: async () => (await driveCommands()).filesCommand },
   {
     name: 'write',
     summary: 'format if needed, write the archive to the root, verify',
-    build: (c) => c.argument('<archive>', 'certificates-omni_<name>.zip').argument('<target>', 'block device or image file').option('--no-format', 'keep the existing FAT32 volume'),
+    build: (c) => c.argument('<archive>', 'certificates-omni_<name>.zip').argument('<target>', 'block device or image file').option('--no-format', 'keep the existing FAT32 volume').option('--unmount', "unmount the drive's own mounted volumes first (named in the confirmation)"),
     load: async () => (await archiveCommands()).writeCommand,
   },
   {
@@ -77,7 +77,8 @@ const COMMANDS: readonly CommandSpec[] = [
         .option('--network <file>', 'network configuration JSON (Ethernet0, Ethernet1, Ntp)')
         .option('--region <region>')
         .option('--endpoint <url>', 'https endpoint, or the simulator at http://127.0.0.1:PORT')
-        .option('--profile <profile>', 'AWS shared-config profile'),
+        .option('--profile <profile>', 'AWS shared-config profile')
+        .option('--unmount', "unmount the drive's own mounted volumes first (named in the confirmation)"),
     load: async () => (await registrationCommands()).provisionCommand,
   },
   {
@@ -119,7 +120,8 @@ const COMMANDS: readonly CommandSpec[] = [
         .argument('<targets...>')
         .addOption(new Option('--method <method>', 'quick: partition table, metadata, first and last MiB only; zero / random: one full pass; random-zero: both').choices(['quick', 'zero', 'random', 'random-zero']).makeOptionMandatory())
         .addOption(new Option('--verify <mode>', 'read back the last pass, every pass, or nothing (not Clear)').choices(['last', 'all', 'off']).default('last'))
-        .option('--certificate <dir>', 'write a certificate of sanitization (JSON + PDF) per drive here'),
+        .option('--certificate <dir>', 'write a certificate of sanitization (JSON + PDF) per drive here')
+        .option('--unmount', "unmount the drive's own mounted volumes first (named in the confirmation)"),
     load: async () => (await import('./commands/sanitize')).sanitizeCommand,
   },
   { name: 'shred', summary: 'overwrite and delete local files (says when the storage cannot guarantee it)', build: (c) => c.argument('<files...>'), load: async () => (await localCommands()).shredCommand },

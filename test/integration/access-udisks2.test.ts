@@ -14,7 +14,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../main/core/disk';
 import { realisticArchive } from '../support/archives';
-import { parseSingleJson } from '../support/cli';
+import { parseSingleJson, runBin } from '../support/cli';
 import { desktopUnavailable, runAsTestUser, startDesktop, type Desktop } from '../support/desktop';
 import { fileSha256, imageDir, MiB, sparseImage } from '../support/images';
 import { countMarkers } from '../support/markers';
@@ -193,6 +193,76 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
       expect(sanitized.doc).toMatchObject({ results: [{ target: device, outcome: 'sanitized', nistLevel: 'Clear', verification: 'passed', formatted: true }] });
       expect(countMarkers(image, SECRET)).toBe(0);
       expect(mtools('mlabel', ['-s', '-i', mtoolsImage(image, MiB), '::']).trim()).toBe('Volume label is PANORAMA');
+    });
+
+    /** A loop device whose one partition holds a mounted ext4 volume (partx: this kernel parses no partition tables). */
+    const mountedDrive = (name: string): { image: string; device: string; mountPoint: string; unmountAll: () => void } => {
+      const image = sparseImage(dir, name, 1100 * MiB);
+      mustRun('sfdisk', ['--quiet', image], { input: 'label: dos\nstart=2048, type=83\n' });
+      const device = loop(image);
+      mustRun('partx', ['-a', device]);
+      mustRun('mkfs.ext4', ['-q', '-F', `${device}p1`]);
+      const mountPoint = mkdtempSync(path.join(tmpdir(), 'mounted-stick-'));
+      mustRun('mount', [`${device}p1`, mountPoint]);
+      desktop.settle();
+      return {
+        image,
+        device,
+        mountPoint,
+        unmountAll: () => {
+          tool('umount', [mountPoint]);
+          rmSync(mountPoint, { recursive: true, force: true });
+          tool('partx', ['-d', device]);
+        },
+      };
+    };
+
+    it('a mounted drive: refused without --unmount (the drive unchanged), in use it is DRIVE_BUSY naming the mount point, unmounted and written with --unmount', () => {
+      const { image, device, mountPoint, unmountAll } = mountedDrive('cli-mounted.img');
+      const archive = path.join(home, 'certificates-omni_mounted-cam.zip');
+      writeFileSync(archive, realisticArchive(), { mode: 0o644 });
+      try {
+        // The mounted ext4 volume itself changes (its journal, the file opened below): what a write
+        // of ours would change first is the partition table and the gap before the volume.
+        const leading = (): string => sha256(readFileSync(image).subarray(0, MiB));
+        const before = leading();
+        const refused = cli('write', archive, device);
+        expect(refused.status).toBe(2);
+        expect(refused.doc).toMatchObject({ ok: false, error: { code: 'DRIVE_INELIGIBLE', message: expect.stringContaining(mountPoint) as unknown, nextStep: expect.stringContaining('--unmount') as unknown } });
+
+        const inUse = openSync(path.join(mountPoint, 'open-file'), 'w');
+        try {
+          const busy = cli('write', archive, device, '--unmount');
+          expect(busy.status).toBe(2);
+          expect(busy.doc).toMatchObject({ ok: false, error: { code: 'DRIVE_BUSY', message: expect.stringContaining(mountPoint) as unknown } });
+        } finally {
+          closeSync(inUse);
+        }
+        expect(leading()).toBe(before);
+        expect(tool('findmnt', [mountPoint]).status).toBe(0);
+
+        const written = cli('write', archive, device, '--unmount');
+        expect(written.status, JSON.stringify(written.doc) + written.stderr).toBe(0);
+        expect(tool('findmnt', [mountPoint]).status).not.toBe(0);
+        const fsck = fsckFat(image, MiB, 1100 * MiB - MiB);
+        expect(fsck.status, fsck.stdout + fsck.stderr).toBe(0);
+      } finally {
+        unmountAll();
+      }
+    });
+
+    it('as root, --unmount unmounts with umount and writes, as before without UDisks2', () => {
+      const { image, device, mountPoint, unmountAll } = mountedDrive('root-mounted.img');
+      const archive = path.join(home, 'certificates-omni_root-cam.zip');
+      writeFileSync(archive, realisticArchive(), { mode: 0o644 });
+      try {
+        const written = runBin(['write', archive, device, '--unmount', '--yes', '--json']);
+        expect(written.status, written.stdout + written.stderr).toBe(0);
+        expect(tool('findmnt', [mountPoint]).status).not.toBe(0);
+        expect(fsckFat(image, MiB, 1100 * MiB - MiB).status).toBe(0);
+      } finally {
+        unmountAll();
+      }
     });
 
     it('the system disk is refused by the eligibility rules, before anything is asked of UDisks2', () => {

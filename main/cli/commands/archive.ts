@@ -6,6 +6,7 @@ import { driveFacts, writeSubject } from '../../core/records';
 import { chooseDrive } from '../../core/target';
 import { recordDriveWrite } from '../records';
 import type { CliRuntime, CommandOutcome } from '../runtime';
+import { withUnmounts } from '../unmount';
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
   network: 'network configuration',
@@ -57,10 +58,10 @@ export async function writeCommand(runtime: CliRuntime, args: string[], options:
   try {
     // Refusals of the archive come before anything about the drive.
     const report = await inspectArchiveBytes(bytes, fileName);
-    const chosen = await chooseDrive(targetPath, 'provision');
+    const chosen = await chooseDrive(targetPath, 'provision', { unmount: options['unmount'] === true });
     for (const warning of [...report.warnings, ...chosen.assessment.warnings.map((reason) => reason.message)]) runtime.note(`warning: ${warning}`);
     const drive = describeDrive(chosen.assessment.drive);
-    await runtime.confirm(format ? `Erase everything on ${drive} and write ${fileName} to` : `Write ${fileName} (replacing other certificates-omni_*.zip at the root) to`, format ? 'it' : drive);
+    await runtime.confirm(withUnmounts([chosen], format ? `Erase everything on ${drive} and write ${fileName} to` : `Write ${fileName} (replacing other certificates-omni_*.zip at the root) to`), format ? 'it' : drive);
     const { drive: chosenDrive } = chosen.assessment;
     const result = await recordDriveWrite(
       await runtime.records(),

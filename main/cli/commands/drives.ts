@@ -5,6 +5,7 @@ import { assessDrive, describeDrive, formatSize, listDrives, resolveTarget, type
 import { refused } from '../../core/errors';
 import { chooseDrive, openChosenDrive } from '../../core/target';
 import type { CliRuntime, CommandOutcome } from '../runtime';
+import { withUnmounts } from '../unmount';
 
 function assessmentLines(assessment: DriveAssessment): string[] {
   const { drive } = assessment;
@@ -38,9 +39,9 @@ export async function formatCommand(runtime: CliRuntime, args: string[], options
   const [targetPath = ''] = args;
   const label = normalizeLabel(typeof options['label'] === 'string' ? options['label'] : 'PANORAMA');
   // `format` makes a provisioning drive: held to what the appliance needs.
-  const chosen = await chooseDrive(targetPath, 'provision');
+  const chosen = await chooseDrive(targetPath, 'provision', { unmount: options['unmount'] === true });
   for (const warning of chosen.assessment.warnings) runtime.note(`warning: ${warning.message}`);
-  await runtime.confirm('Erase everything on', describeDrive(chosen.assessment.drive));
+  await runtime.confirm(withUnmounts([chosen], 'Erase everything on'), describeDrive(chosen.assessment.drive));
   const records = await runtime.records();
   const { drive } = chosen.assessment;
   const subject = { drive: drive.path, model: drive.model, serial: drive.serial, size: drive.size, label };

@@ -23,6 +23,7 @@ import { runAppliance } from '../../core/simulator/appliance';
 import { chooseDrive } from '../../core/target';
 import { recordDriveWrite } from '../records';
 import type { CliRuntime, CommandOutcome } from '../runtime';
+import { withUnmounts } from '../unmount';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -62,9 +63,9 @@ export async function provisionCommand(runtime: CliRuntime, _args: string[], opt
   const request = { name, ...(description === undefined ? {} : { description }), networking: await readNetworkFile(text(options['network'])) };
   // Everything refusable is refused before AWS is called and before the drive is touched.
   const { warnings } = checkProvisionRequest(request);
-  const chosen = await chooseDrive(text(options['target']) ?? '', 'provision');
+  const chosen = await chooseDrive(text(options['target']) ?? '', 'provision', { unmount: options['unmount'] === true });
   for (const warning of [...warnings, ...chosen.assessment.warnings.map((reason) => reason.message)]) runtime.note(`warning: ${warning}`);
-  await runtime.confirm(`Create the Panorama device "${name}" and erase`, `${describeDrive(chosen.assessment.drive)} to write its configuration archive`);
+  await runtime.confirm(withUnmounts([chosen], `Create the Panorama device "${name}" and erase`), `${describeDrive(chosen.assessment.drive)} to write its configuration archive`);
   const client = createPanoramaClient(clientOptions(options));
   const drive = chosen.assessment.drive;
   const report = await recordDriveWrite(

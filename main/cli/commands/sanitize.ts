@@ -13,6 +13,7 @@ import { driveFacts, sanitizeSubject } from '../../core/records';
 import { chooseDrive, type ChosenDrive } from '../../core/target';
 import { recordWipes } from '../records';
 import type { CliRuntime, CommandOutcome } from '../runtime';
+import { withUnmounts } from '../unmount';
 import { formatTimeLeft, textBar } from '../status-block';
 
 const METHOD_WORDS: Readonly<Record<WipeMethod, string>> = {
@@ -73,10 +74,10 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
   if (certificateDir !== undefined) await checkCertificateFolder(certificateDir);
   const chosen: ChosenDrive[] = [];
   // Judged for erasing, not for the appliance: a 256 MB stick is sanitized like any other.
-  for (const target of unique) chosen.push(await chooseDrive(target, 'sanitize'));
+  for (const target of unique) chosen.push(await chooseDrive(target, 'sanitize', { unmount: options['unmount'] === true }));
   for (const drive of chosen) for (const warning of drive.assessment.warnings) runtime.note(`warning: ${drive.assessment.drive.path}: ${warning.message}`);
   const names = chosen.map((drive) => describeDrive(drive.assessment.drive)).join('; ');
-  await runtime.confirm(`Erase (${METHOD_WORDS[method]}) and reformat${chosen.length === 1 ? '' : ` ${chosen.length} drives:`}`, names, chosen.length > 1 ? { typed: String(chosen.length) } : {});
+  await runtime.confirm(withUnmounts(chosen, `Erase (${METHOD_WORDS[method]}) and reformat${chosen.length === 1 ? '' : ` ${chosen.length} drives:`}`), names, chosen.length > 1 ? { typed: String(chosen.length) } : {});
 
   const records = await runtime.records();
   const results = await recordWipes(records, chosen.map((drive) => driveFacts(drive.assessment.drive)), { method, verify }, () =>

@@ -6,12 +6,16 @@
  * O_DIRECT one for verifying around the kernel's cache, which a user who is not root cannot
  * empty). The rest of core gets a BlockTarget and never asks which way it came.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { BlockTarget, FatVolume, locateFatVolume, type OpenOptions } from '../disk';
-import { PanoramaUsbError, refused } from '../errors';
+import { failed, PanoramaUsbError, refused } from '../errors';
 import { UDisks2Client } from './udisks2';
+
+const execFileAsync = promisify(execFile);
 
 export { classifyUDisks2Error, UDisks2Client } from './udisks2';
 
@@ -93,5 +97,37 @@ export async function readLeadingBytes(targetPath: string, bytes: number): Promi
     return buffer;
   } finally {
     target.close();
+  }
+}
+
+/** `umount MOUNTPOINT` as root: a volume in use is DRIVE_BUSY naming it. */
+async function unmountDirectly(mountPoint: string): Promise<void> {
+  try {
+    await execFileAsync('umount', [mountPoint], { timeout: 60_000 });
+  } catch (error) {
+    const detail = error instanceof Error && 'stderr' in error ? String(error.stderr).trim() : String(error);
+    if (/busy/i.test(detail)) throw refused('DRIVE_BUSY', `${mountPoint} cannot be unmounted: files on it are in use; nothing was written.`, 'Close the files and windows that use it, then try again.');
+    throw failed('UNMOUNT_FAILED', `${mountPoint} could not be unmounted (${detail}); nothing was written.`, 'Unmount it yourself (leave the drive plugged in), then try again.');
+  }
+}
+
+/**
+ * Unmounts the drive's own volumes mounted at `mountPoints` (as its drive list showed them): as
+ * root with umount, otherwise through UDisks2 (Filesystem.Unmount, authorised by polkit), which
+ * unmounts only filesystems of this drive and its partitions.
+ */
+export async function unmountVolumes(devicePath: string, mountPoints: readonly string[]): Promise<void> {
+  if (mountPoints.length === 0) return;
+  if (process.geteuid?.() === 0 || process.platform !== 'linux') {
+    for (const mountPoint of mountPoints) await unmountDirectly(mountPoint);
+    return;
+  }
+  const client = await UDisks2Client.connect();
+  try {
+    for (const volume of await client.mountedVolumes(devicePath)) {
+      if (volume.mountPoints.some((point) => mountPoints.includes(point))) await client.unmount(volume);
+    }
+  } finally {
+    client.close();
   }
 }

@@ -149,10 +149,18 @@ const NEXT_STEPS: Readonly<Record<DrivePurpose, Readonly<Record<string, string>>
  * only for write protection gets the CLI contract's specific codes (TARGET_TOO_SMALL,
  * TARGET_READ_ONLY) so scripts can tell those apart.
  */
-export function requireEligible(drive: Drive, purpose: DrivePurpose = 'provision'): DriveAssessment {
+export function requireEligible(drive: Drive, purpose: DrivePurpose = 'provision', options: { unmount?: boolean } = {}): DriveAssessment {
   const assessment = assessDrive(drive, purpose);
   if (assessment.eligible) return assessment;
   const codes = assessment.refusals.map((reason) => reason.code);
+  if (codes.every((code) => code === 'MOUNTED')) {
+    const mounts = drive.mountpoints.filter((mountpoint) => !isSystemMountpoint(mountpoint));
+    // Asked to: the drive's own volumes are unmounted right before the write (core/target), nothing else.
+    if (options.unmount === true) {
+      return { ...assessment, eligible: true, refusals: [], unmount: mounts, warnings: [...assessment.warnings, { code: 'WILL_UNMOUNT', message: `it is mounted at ${mounts.join(', ')}: it will be unmounted first` }] };
+    }
+    throw refused('DRIVE_INELIGIBLE', `${drive.path} (${drive.description}) cannot be used: ${assessment.refusals.map((reason) => reason.message).join('; ')}.`, 'Unmount it (leave it plugged in), or run the command again with --unmount to let panorama-usb unmount it.');
+  }
   const code = codes.length === 1 && codes[0] === 'TOO_SMALL' ? 'TARGET_TOO_SMALL' : codes.length === 1 && codes[0] === 'READ_ONLY' ? 'TARGET_READ_ONLY' : 'DRIVE_INELIGIBLE';
   const reasons = assessment.refusals.map((reason) => reason.message).join('; ');
   throw refused(code, `${drive.path} (${drive.description}) cannot be used: ${reasons}.`, NEXT_STEPS[purpose][code]);

@@ -3,7 +3,7 @@
  * then — after the person confirmed — opened for writing only if it is still the same drive.
  * Every command that erases or writes a drive goes through these two steps.
  */
-import { openDrive } from '../access';
+import { openDrive, unmountVolumes } from '../access';
 import type { BlockTarget } from '../disk';
 import { PanoramaUsbError, refused } from '../errors';
 import { assertSameDrive, requireEligible, resolveTarget, takeIdentity, type DriveAssessment, type DriveIdentity, type DrivePurpose } from '../drives';
@@ -21,9 +21,9 @@ export interface ChosenDrive {
  * unless said otherwise; 'sanitize' accepts drives of any size that can be reformatted — and
  * records its identity. Nothing is written.
  */
-export async function chooseDrive(targetPath: string, purpose: Exclude<DrivePurpose, 'read'> = 'provision'): Promise<ChosenDrive> {
+export async function chooseDrive(targetPath: string, purpose: Exclude<DrivePurpose, 'read'> = 'provision', options: { unmount?: boolean } = {}): Promise<ChosenDrive> {
   const drive = await resolveTarget(targetPath);
-  const assessment = requireEligible(drive, purpose);
+  const assessment = requireEligible(drive, purpose, options);
   return { assessment, identity: await takeIdentity(drive) };
 }
 
@@ -33,6 +33,12 @@ export async function chooseDrive(targetPath: string, purpose: Exclude<DrivePurp
  */
 export async function openChosenDrive(chosen: ChosenDrive): Promise<BlockTarget> {
   const { drive } = chosen.assessment;
+  const mounted = chosen.assessment.unmount ?? [];
+  if (mounted.length > 0) {
+    // Only this drive's own volumes, and only once it is known to be the drive chosen.
+    await assertSameDrive(chosen.identity);
+    await unmountVolumes(drive.path, mounted);
+  }
   // Opened first (through UDisks2 when this user may not open it), then checked through that very
   // descriptor: nothing is written to a drive that changed, and nothing else can slip in between.
   let target: BlockTarget;
