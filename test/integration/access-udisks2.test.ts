@@ -84,10 +84,11 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
     expect(Buffer.from(direct.hex ?? '', 'hex').subarray(512, 512 + 23).toString('utf8')).toBe('WRITTEN-THROUGH-UDISKS2');
   });
 
-  it('a device the rule does not cover is AUTHORIZATION_DENIED and left unchanged', async () => {
-    const image = sparseImage(dir, 'excluded.img', 64 * MiB);
+  /** With polkit set up by `policy`, a write is AUTHORIZATION_DENIED and the device byte for byte as it was; the rule is restored after. */
+  const expectDenied = async (name: string, policy: (device: string) => Promise<void>): Promise<void> => {
+    const image = sparseImage(dir, name, 64 * MiB);
     const device = loop(image);
-    await desktop.allowLoopDevices([device]);
+    await policy(device);
     try {
       const before = await fileSha256(image);
       expect(ask('write-marker', device, '0', 'MUST-NOT-APPEAR')).toMatchObject({ ok: false, code: 'AUTHORIZATION_DENIED', outcome: 'refused' });
@@ -95,7 +96,9 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
     } finally {
       await desktop.allowLoopDevices();
     }
-  });
+  };
+
+  it('a device the rule does not cover is AUTHORIZATION_DENIED and left unchanged', () => expectDenied('excluded.img', (device) => desktop.allowLoopDevices([device])));
 
   it('unmounts the mounted partition of the chosen drive; a volume in use is DRIVE_BUSY naming its mount point', () => {
     const image = sparseImage(dir, 'mounted.img', 64 * MiB);
@@ -132,18 +135,7 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
     expect(mustRun('losetup', ['-j', image]).trim()).toBe('');
   });
 
-  it('without the rule: AUTHORIZATION_DENIED (an administrator would be asked, and no agent can ask), unchanged', async () => {
-    const image = sparseImage(dir, 'no-rule.img', 64 * MiB);
-    const device = loop(image);
-    await desktop.removeRule();
-    try {
-      const before = await fileSha256(image);
-      expect(ask('write-marker', device, '0', 'MUST-NOT-APPEAR')).toMatchObject({ ok: false, code: 'AUTHORIZATION_DENIED', outcome: 'refused' });
-      expect(await fileSha256(image)).toBe(before);
-    } finally {
-      await desktop.allowLoopDevices();
-    }
-  });
+  it('without the rule: AUTHORIZATION_DENIED (an administrator would be asked, and no agent can ask), unchanged', () => expectDenied('no-rule.img', () => desktop.removeRule()));
 
   describe('the command line, as that user, with no sudo', () => {
     let home: string;
