@@ -96,6 +96,8 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
   const inTraining = (requested: boolean): boolean => trainingMode || requested;
   let world: Promise<TrainingWorld> | null = null;
 
+  const audit = AuditLog.open(options.dataDir);
+  const journal = Journal.open(options.dataDir);
   const targetFormatter = options.diskWorkerScript === undefined ? inlineFormatter : offThreadFormatter(options.diskWorkerScript);
   const trainingWorld = (): Promise<TrainingWorld> => {
     // The old stick gives the Sanitize flow what IT staff meet every week: a drive too small for the appliance.
@@ -114,9 +116,9 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
     options,
     jobs,
     events,
-    audit: AuditLog.open(options.dataDir),
-    journal: Journal.open(options.dataDir),
-    records: new Records(options.dataDir, (problem) => console.error(problem)),
+    audit,
+    journal,
+    records: new Records(options.dataDir, (problem) => console.error(problem), { audit, journal }),
     dialogs: options.dialogs ?? noDialogs,
     archiveWriter: options.diskWorkerScript === undefined ? inlineWriter : offThreadWriter(options.diskWorkerScript),
     targetFormatter,

@@ -45,6 +45,9 @@ async function openThroughUDisks2(devicePath: string, options: OpenOptions): Pro
   const client = await UDisks2Client.connect();
   try {
     const fd = await client.openDevice(devicePath, { mode: options.access, exclusive: write && options.exclusive === true });
+    // Only what is written needs reading back around the cache: a read-only open (an identity, a
+    // file listing) asks for one descriptor, and so for one authorisation.
+    if (!write) return BlockTarget.fromDescriptors({ path: devicePath, kind: 'device', size, fd, writable: false });
     let directFd: number;
     try {
       directFd = await client.openDevice(devicePath, { mode: 'read', exclusive: false, direct: true });
@@ -52,7 +55,7 @@ async function openThroughUDisks2(devicePath: string, options: OpenOptions): Pro
       fs.closeSync(fd);
       throw error;
     }
-    return BlockTarget.fromDescriptors({ path: devicePath, kind: 'device', size, fd, writable: write, directFd });
+    return BlockTarget.fromDescriptors({ path: devicePath, kind: 'device', size, fd, writable: true, directFd });
   } finally {
     client.close();
   }

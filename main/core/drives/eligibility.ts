@@ -136,7 +136,7 @@ const NEXT_STEPS: Readonly<Record<DrivePurpose, Readonly<Record<string, string>>
   sanitize: {
     TARGET_TOO_SMALL: `Only a drive of at least ${MIN_SANITIZE_BYTES / 1024 ** 2} MiB can be erased and reformatted; one that reports less is usually failing: do not reuse it.`,
     TARGET_READ_ONLY: 'Remove the write protection, or choose another drive.',
-    DRIVE_INELIGIBLE: 'Fix what is said above (unmount the drive, leaving it plugged in; remove the write protection) or choose another drive.',
+    DRIVE_INELIGIBLE: 'Choose another drive: `panorama-usb drives --for sanitize --all` shows why each drive can or cannot be sanitized.',
   },
   read: {
     DRIVE_INELIGIBLE: 'Choose the USB drive that was in the appliance: the drive list shows each drive.',

@@ -36,7 +36,15 @@ export class Records {
   constructor(
     private readonly dataDir: string,
     private readonly report: RecordProblemReporter,
-  ) {}
+    /**
+     * The app's own audit log and journal, when it has them open: one instance of each per process,
+     * so their in-process queues keep every append and every update of a session in order.
+     */
+    opened: { audit?: AuditLog; journal?: Journal } = {},
+  ) {
+    this.audit = opened.audit ?? null;
+    this.journal = opened.journal ?? null;
+  }
 
   /** Every problem reported so far, in order (the CLI's JSON document carries them). */
   get reported(): readonly string[] {
@@ -48,7 +56,7 @@ export class Records {
     this.report(text);
   }
 
-  /** Opened on first use: a data folder that cannot be created is reported then, once per kind of record. */
+  /** Opened on first use (the CLI): a data folder that cannot be created is reported with each record that could not be written. */
   private auditLog(): AuditLog {
     this.audit ??= AuditLog.open(this.dataDir);
     return this.audit;
