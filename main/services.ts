@@ -8,7 +8,7 @@ import type { PanoramaClient } from '@aws-sdk/client-panorama';
 import type { AppliancePanel, RegistrationChange, SanitizeProgress } from '../preload/contract';
 import { getAppInfo, PRODUCT, type AppInfo, type Shell } from './core/app';
 import { AuditLog } from './core/audit';
-import { assessDrive, listDrives, type DriveAssessment, type DriveKind, type DrivePurpose } from './core/drives';
+import { assessDrive, listDrives, offerUnmount, type DriveAssessment, type DriveKind, type DrivePurpose } from './core/drives';
 import { refused } from './core/errors';
 import { JobRegistry } from './core/jobs';
 import { Journal } from './core/journal';
@@ -130,7 +130,8 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
         const virtual = await (await trainingWorld()).assessments(purpose);
         return all ? virtual : virtual.filter((assessment) => assessment.eligible);
       }
-      const assessments = (await listDrives()).map((drive) => assessDrive(drive, purpose));
+      // A drive refused only for being mounted is offered with its volumes named: they are unmounted only if the person goes on.
+      const assessments = (await listDrives()).map((drive) => offerUnmount(assessDrive(drive, purpose)));
       return all ? assessments : assessments.filter((assessment) => assessment.eligible);
     },
     writableKinds: (requested) => (inTraining(requested) ? { allowedKinds: VIRTUAL_KINDS } : {}),

@@ -84,7 +84,8 @@ export const DriveSchema = z.object({
   backingFile: z.string().nullable(),
 });
 
-export const DriveAssessmentSchema = z.object({ drive: DriveSchema, eligible: z.boolean(), refusals: z.array(ReasonSchema), warnings: z.array(ReasonSchema) });
+/** `unmount`: the drive's own mount points, unmounted first if the person goes on (offered for a drive refused only for being mounted). */
+export const DriveAssessmentSchema = z.object({ drive: DriveSchema, eligible: z.boolean(), refusals: z.array(ReasonSchema), warnings: z.array(ReasonSchema), unmount: z.array(z.string()).optional() });
 export type DriveAssessment = z.infer<typeof DriveAssessmentSchema>;
 
 const NetworkSummarySchema = z.object({
@@ -147,6 +148,8 @@ const JobStartedSchema = z.strictObject({ jobId: z.string() });
 const optionalSession = { sessionId: SessionIdSchema.optional() };
 /** The Training flow asks for the Training world (virtual drives, simulator) even outside Training mode. */
 const world = { training: z.boolean().default(false) };
+/** The mount points the person agreed to have unmounted (named in the confirmation); a drive mounted anywhere else is refused. */
+const unmountConsent = { unmount: z.array(z.string().min(1).max(4096)).max(32).default([]) };
 
 /** Device names as the console and ProvisionDevice accept them. */
 const DeviceNameSchema = z.string().regex(/^[a-zA-Z0-9-_]{1,255}$/, 'use letters, digits, - and _ only');
@@ -289,7 +292,7 @@ export const invokeContract = defineInvokeContract({
   'archive.inspect': { request: z.strictObject({ path: LocalPathSchema, ...optionalSession }), response: ArchiveReportSchema },
   /** Starts writing an archive to a drive; progress on job.progress, the WriteResult on job.ended. */
   'archive.write': {
-    request: z.strictObject({ archivePath: LocalPathSchema, drivePath: LocalPathSchema, format: z.boolean().default(true), ...optionalSession, ...world }),
+    request: z.strictObject({ archivePath: LocalPathSchema, drivePath: LocalPathSchema, format: z.boolean().default(true), ...unmountConsent, ...optionalSession, ...world }),
     response: JobStartedSchema,
   },
   /** ProvisionDevice, its archive streamed straight onto the drive (never the local disk); a ProvisionResult on job.ended. */
@@ -302,6 +305,7 @@ export const invokeContract = defineInvokeContract({
       drivePath: LocalPathSchema,
       region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
       profile: z.string().min(1).max(128).optional(),
+      ...unmountConsent,
       ...optionalSession,
       ...world,
     }),
@@ -339,6 +343,7 @@ export const invokeContract = defineInvokeContract({
       organisation: z.string().max(200).optional(),
       technician: z.string().max(200).optional(),
       certificateFolder: LocalPathSchema.nullable(),
+      ...unmountConsent,
       ...optionalSession,
       ...world,
     }),

@@ -59,6 +59,12 @@ const COMMANDS: readonly CommandSpec[] = [
     build: (c) => c.argument('<target>', 'block device or image file').option('--label <name>', 'volume label', 'PANORAMA').option('--unmount', "unmount the drive's own mounted volumes first (named in the confirmation)"),
     load: async () => (await driveCommands()).formatCommand,
   },
+  {
+    name: 'eject',
+    summary: 'make a drive safe to remove: power a USB drive off, detach a loop device',
+    build: (c) => c.argument('<target>', 'block device').option('--unmount', "unmount the drive's own mounted volumes first"),
+    load: async () => (await driveCommands()).ejectCommand,
+  },
   { name: 'files', summary: "list the files on the drive's FAT volume", build: (c) => c.argument('<target>', 'block device or image file'), load: async () => (await driveCommands()).filesCommand },
   {
     name: 'write',

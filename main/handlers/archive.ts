@@ -24,7 +24,7 @@ export function archiveHandlers(services: CoreServices): Handlers<'archive.inspe
         throw error;
       }
     },
-    'archive.write': async ({ archivePath, drivePath, format, sessionId, training }) => {
+    'archive.write': async ({ archivePath, drivePath, format, unmount, sessionId, training }) => {
       const drive = await driveForRequest(services, drivePath, training);
       const subject = writeSubject(path.basename(archivePath), drive);
       // Write-ahead: the journal says the drive holds the archive before the first byte goes to it,
@@ -32,7 +32,7 @@ export function archiveHandlers(services: CoreServices): Handlers<'archive.inspe
       const before = sessionId === undefined ? null : await services.journal.get(sessionId).catch(() => null);
       await journal(services, sessionId, () => ({ drive: driveFacts(drive), driveHoldsArchive: true, driveSanitized: false }));
       try {
-        const { jobId, result } = await startArchiveWrite(services.jobs, { archivePath, drivePath, format, writer: services.archiveWriter, ...services.writableKinds(training) });
+        const { jobId, result } = await startArchiveWrite(services.jobs, { archivePath, drivePath, format, unmount, writer: services.archiveWriter, ...services.writableKinds(training) });
         detach(
           result.then(
             (written) => record(services, 'write', 'succeeded', { ...subject, sha256: written.sha256, verified: written.verified }),

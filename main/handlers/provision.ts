@@ -24,7 +24,7 @@ export function networkPayload(ethernet0: EthernetSettings, ntpServers: readonly
 export function provisionHandlers(services: CoreServices): Handlers<'provision.create' | 'registration.monitor' | 'software.check' | 'software.update'> {
   return {
     'provision.create': async (request) => {
-      const chosen = await chosenForRequest(services, request.drivePath, request.training, 'provision');
+      const chosen = await chosenForRequest(services, request.drivePath, request.training, 'provision', request.unmount);
       const drive = chosen.assessment.drive;
       const client = await services.panoramaClient(request, request.training);
       const subject = { deviceName: request.name, drive: drive.path, model: drive.model, serial: drive.serial };

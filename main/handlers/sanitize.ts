@@ -19,7 +19,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
       // The certificate folder and every drive (and its identity) are checked before any drive is touched.
       if (request.certificateFolder !== null) await checkCertificateFolder(request.certificateFolder);
       const chosen: ChosenDrive[] = [];
-      for (const drivePath of new Set(request.drivePaths)) chosen.push(await chosenForRequest(services, drivePath, request.training, 'sanitize'));
+      for (const drivePath of new Set(request.drivePaths)) chosen.push(await chosenForRequest(services, drivePath, request.training, 'sanitize', request.unmount));
       const { jobId, result } = services.jobs.start('sanitize', async (context) => {
         const totals = new Map<string, { done: number; total: number }>();
         const results = await sanitizeDrives(chosen, {

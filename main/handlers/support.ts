@@ -37,10 +37,10 @@ export async function driveForRequest(services: CoreServices, drivePath: string,
   return resolveTarget(drivePath);
 }
 
-/** The same for destructive work: the drive chosen (judged eligible for `purpose`, identity taken), resolved once. */
-export async function chosenForRequest(services: CoreServices, drivePath: string, training: boolean, purpose: 'provision' | 'sanitize'): Promise<ChosenDrive> {
+/** The same for destructive work: the drive chosen (judged eligible for `purpose`, identity taken), resolved once; only the volumes in `unmount` may be unmounted. */
+export async function chosenForRequest(services: CoreServices, drivePath: string, training: boolean, purpose: 'provision' | 'sanitize', unmount: readonly string[]): Promise<ChosenDrive> {
   await checkWorldDrive(services, drivePath, training);
-  return chooseDrive(drivePath, purpose);
+  return chooseDrive(drivePath, purpose, { unmount });
 }
 
 export { driveFacts } from '../core/records';

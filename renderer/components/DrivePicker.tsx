@@ -7,6 +7,22 @@ import { ErrorNotice } from './ErrorNotice';
 
 const POLL_MS = 2000;
 
+/** The drive's own volumes that are unmounted before it is written, if the person goes on. */
+export function volumesToUnmount(assessments: readonly DriveAssessment[]): string[] {
+  return assessments.flatMap((assessment) => assessment.unmount ?? []);
+}
+
+/** Said in every confirmation: which volumes are unmounted first (nothing when none are mounted). */
+export function UnmountNotice({ assessments }: { assessments: readonly DriveAssessment[] }) {
+  const volumes = volumesToUnmount(assessments);
+  if (volumes.length === 0) return null;
+  return (
+    <p data-testid="confirm-unmount">
+      First {volumes.length === 1 ? 'this volume is' : 'these volumes are'} unmounted: <strong>{volumes.join(', ')}</strong>. Close any file open on {volumes.length === 1 ? 'it' : 'them'}.
+    </p>
+  );
+}
+
 export function driveName(assessment: DriveAssessment): string {
   const drive = assessment.drive;
   const name = [drive.vendor, drive.model].filter((part) => part !== null && part !== '').join(' ') || drive.description;
@@ -56,7 +72,12 @@ export function DrivePicker({ training, purpose, multiple, selected, onChange, l
                 />
                 <span>{driveName(assessment)}</span>
               </label>
-              {assessment.warnings.map((warning) => (
+              {assessment.unmount === undefined || assessment.unmount.length === 0 ? null : (
+                <p className="note" data-testid="will-unmount">
+                  Mounted at {assessment.unmount.join(', ')}; it will be unmounted.
+                </p>
+              )}
+              {assessment.warnings.filter((warning) => warning.code !== 'WILL_UNMOUNT').map((warning) => (
                 <p key={warning.code} className="warning">
                   Warning: {warning.message}
                 </p>

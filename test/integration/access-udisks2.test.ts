@@ -49,6 +49,11 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
     return device;
   };
 
+  /** A device detached by the code under test: its number may go to someone else's loop device, which afterAll must not detach. */
+  const forget = (device: string): void => {
+    attached.splice(attached.indexOf(device), 1);
+  };
+
   const ask = (...args: string[]): ProbeAnswer => {
     const run = runAsTestUser(process.execPath, [probe, ...args]);
     const line = run.stdout.trim().split('\n').at(-1) ?? '';
@@ -133,6 +138,7 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
     const device = loop(image);
     expect(ask('release', device)).toEqual({ ok: true, released: 'deleted' });
     expect(mustRun('losetup', ['-j', image]).trim()).toBe('');
+    forget(device);
   });
 
   it('without the rule: AUTHORIZATION_DENIED (an administrator would be asked, and no agent can ask), unchanged', () => expectDenied('no-rule.img', () => desktop.removeRule()));
@@ -254,6 +260,34 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
         expect(fsckFat(image, MiB, 1100 * MiB - MiB).status).toBe(0);
       } finally {
         unmountAll();
+      }
+    });
+
+    it('ejects (releases) a loop device: detached, with no sudo; a mounted one only with --unmount', () => {
+      const image = sparseImage(dir, 'cli-eject.img', 64 * MiB);
+      const device = loop(image);
+      const ejected = cli('eject', device);
+      expect(ejected.status, JSON.stringify(ejected.doc) + ejected.stderr).toBe(0);
+      expect(ejected.doc).toMatchObject({ ok: true, target: device, ejected: true, detail: expect.stringContaining('detached') as unknown });
+      expect(mustRun('losetup', ['-j', image]).trim()).toBe('');
+      forget(device);
+
+      const mounted = mountedDrive('cli-eject-mounted.img');
+      try {
+        const refused = cli('eject', mounted.device);
+        expect(refused.status).toBe(2);
+        expect(refused.doc).toMatchObject({ ok: false, error: { code: 'DRIVE_INELIGIBLE', message: expect.stringContaining(mounted.mountPoint) as unknown, nextStep: expect.stringContaining('--unmount') as unknown } });
+        expect(tool('findmnt', [mounted.mountPoint]).status).toBe(0);
+        expect(mustRun('losetup', ['-j', mounted.image]).trim()).not.toBe('');
+
+        const released = cli('eject', mounted.device, '--unmount');
+        expect(released.status, JSON.stringify(released.doc) + released.stderr).toBe(0);
+        expect(released.doc).toMatchObject({ ok: true, ejected: true, unmounted: [mounted.mountPoint] });
+        expect(tool('findmnt', [mounted.mountPoint]).status).not.toBe(0);
+        expect(mustRun('losetup', ['-j', mounted.image]).trim()).toBe('');
+        forget(mounted.device);
+      } finally {
+        mounted.unmountAll();
       }
     });
 

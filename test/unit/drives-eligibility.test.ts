@@ -17,6 +17,7 @@ import {
   fromDrivelist,
   isSystemMountpoint,
   loopDevicesFromLsblk,
+  offerUnmount,
   requireEligible,
   type Drive,
   type DriveAssessment,
@@ -50,9 +51,9 @@ function refusalCodes(drive: Drive, purpose?: DrivePurpose): string[] {
   return codes(assessDrive(drive, purpose).refusals);
 }
 
-function requireError(drive: Drive, purpose?: DrivePurpose): PanoramaUsbError {
+function requireError(drive: Drive, purpose?: DrivePurpose, options?: Parameters<typeof requireEligible>[2]): PanoramaUsbError {
   try {
-    requireEligible(drive, purpose);
+    requireEligible(drive, purpose, options);
   } catch (error) {
     if (error instanceof PanoramaUsbError) return error;
     throw error;
@@ -142,6 +143,25 @@ describe('laptop: NVMe system disk and a mounted 32 GB USB stick', () => {
     const error = requireError(stick);
     expect(error).toMatchObject({ code: 'DRIVE_INELIGIBLE', outcome: 'refused' });
     expect(error.message).toMatch(/^\/dev\/sdb \(SanDisk Ultra \(USB\)\) cannot be used: it is mounted at \/media\/tech\/PANORAMA/);
+  });
+
+  it('offers the mounted stick with its volume named, and takes it only with consent covering every volume', () => {
+    const stick = pick(drives, '/dev/sdb');
+    const offered = offerUnmount(assessDrive(stick));
+    expect(offered).toMatchObject({ eligible: true, refusals: [], unmount: ['/media/tech/PANORAMA'] });
+    expect(offered.warnings.at(-1)).toEqual({ code: 'WILL_UNMOUNT', message: 'it is mounted at /media/tech/PANORAMA: it will be unmounted first' });
+    expect(requireEligible(stick, 'provision', { unmount: true }).unmount).toEqual(['/media/tech/PANORAMA']);
+    expect(requireEligible(stick, 'sanitize', { unmount: ['/media/tech/PANORAMA'] }).unmount).toEqual(['/media/tech/PANORAMA']);
+    // Mounted somewhere the person was not told about (mounted again after they chose it): refused.
+    const remounted = { ...stick, mountpoints: ['/media/tech/PANORAMA', '/media/tech/OTHER'] };
+    const error = requireError(remounted, 'provision', { unmount: ['/media/tech/PANORAMA'] });
+    expect(error).toMatchObject({ code: 'DRIVE_INELIGIBLE', outcome: 'refused' });
+    expect(error.message).toContain('/media/tech/OTHER, which was not among the volumes you agreed to unmount');
+    expect(requireError(stick, 'provision', { unmount: [] }).code).toBe('DRIVE_INELIGIBLE');
+    // A system drive is never offered, whatever the consent.
+    const system = pick(realDrives('desktop-sata-usb'), '/dev/sda');
+    expect(offerUnmount(assessDrive(system)).eligible).toBe(false);
+    expect(requireError(system, 'provision', { unmount: true }).code).toBe('DRIVE_INELIGIBLE');
   });
 
   it('accepts the same stick once unmounted, with no warnings (USB, under 32 GB)', () => {

@@ -18,6 +18,7 @@ import { UDisks2Client } from './udisks2';
 const execFileAsync = promisify(execFile);
 
 export { classifyUDisks2Error, UDisks2Client } from './udisks2';
+export { ejectAfterWrite, releaseDrive, type EjectResult } from './release';
 
 function isDevice(targetPath: string): boolean {
   try {

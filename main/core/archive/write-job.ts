@@ -4,7 +4,7 @@
  * progress events and can be cancelled between phases.
  */
 import { refused } from '../errors';
-import { resolveTarget, type DriveKind } from '../drives';
+import { resolveTarget, type DriveKind, type UnmountConsent } from '../drives';
 import type { JobRegistry } from '../jobs';
 import { chooseDrive } from '../target';
 import { inspectArchiveBytes, readArchiveFile } from './inspect';
@@ -16,6 +16,8 @@ export interface ArchiveWriteRequest {
   archivePath: string;
   drivePath: string;
   format: boolean;
+  /** The drive's mounted volumes the person agreed to have unmounted first (none by default). */
+  unmount?: UnmountConsent;
   /** Training mode: only these kinds of drive may be written (image files, loop devices). */
   allowedKinds?: readonly DriveKind[];
   /** Where the write runs: a worker thread in the desktop app (see core/offthread); this thread by default. */
@@ -28,7 +30,7 @@ export async function startArchiveWrite(jobs: JobRegistry, request: ArchiveWrite
   if (request.allowedKinds !== undefined && !request.allowedKinds.includes(kind)) {
     throw refused('TRAINING_MODE_ONLY', `Training mode writes virtual drives only; ${request.drivePath} is a real drive.`, 'Choose a virtual drive, or leave Training mode to write real drives.');
   }
-  const chosen = await chooseDrive(request.drivePath, 'provision');
+  const chosen = await chooseDrive(request.drivePath, 'provision', { unmount: request.unmount ?? false });
   const { bytes, fileName } = await readArchiveFile(request.archivePath);
   try {
     await inspectArchiveBytes(bytes, fileName);

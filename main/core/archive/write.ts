@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { cancelled } from '../errors';
 import { FatVolume, formatTarget, locateFatVolume, verifyFileOnTarget, DEFAULT_LABEL, type BlockTarget, type FormatResult } from '../disk';
-import { ejectDrive, type EjectResult } from '../drives';
+import { ejectAfterWrite, type EjectResult } from '../access';
 import { openChosenDrive, type ChosenDrive } from '../target';
 import { inspectArchiveBytes, type ArchiveReport } from './inspect';
 import { ARCHIVE_PREFIX } from './name';
@@ -109,6 +109,6 @@ export async function writeArchive(source: { bytes: Buffer; fileName: string }, 
     target.close();
   }
   options.onPhase?.('eject');
-  const eject = await ejectDrive(chosen.assessment.drive);
+  const eject = await ejectAfterWrite(chosen.assessment.drive);
   return { target: chosen.assessment.drive.path, fileName, size: bytes.length, sha256, formatted: written.formatted, removedArchives: written.removedArchives, verified: true, eject, archive };
 }

@@ -144,20 +144,42 @@ const NEXT_STEPS: Readonly<Record<DrivePurpose, Readonly<Record<string, string>>
 };
 
 /**
+ * A drive refused only because its own volumes are mounted, offered as one that may be used once
+ * they are unmounted: eligible, with the mount points in `unmount` and a WILL_UNMOUNT warning.
+ * Any other assessment as it is (system drives are refused for being system drives, so never offered).
+ */
+export function offerUnmount(assessment: DriveAssessment): DriveAssessment {
+  if (assessment.eligible || !assessment.refusals.every((reason) => reason.code === 'MOUNTED')) return assessment;
+  const mounts = assessment.drive.mountpoints.filter((mountpoint) => !isSystemMountpoint(mountpoint));
+  return { ...assessment, eligible: true, refusals: [], unmount: mounts, warnings: [...assessment.warnings, { code: 'WILL_UNMOUNT', message: `it is mounted at ${mounts.join(', ')}: it will be unmounted first` }] };
+}
+
+/**
+ * May the drive's own mounted volumes be unmounted first? `true`: all of them (the CLI's
+ * --unmount, whose confirmation names them); a list: only those the person agreed to in the
+ * wizard, so a volume mounted after they chose the drive is never unmounted unseen.
+ */
+export type UnmountConsent = boolean | readonly string[];
+
+/**
  * The assessment of a drive that may be used for `purpose` (the strictest, provisioning, by
  * default), or a refusal naming the drive and every reason. A drive refused only for its size or
  * only for write protection gets the CLI contract's specific codes (TARGET_TOO_SMALL,
  * TARGET_READ_ONLY) so scripts can tell those apart.
  */
-export function requireEligible(drive: Drive, purpose: DrivePurpose = 'provision', options: { unmount?: boolean } = {}): DriveAssessment {
+export function requireEligible(drive: Drive, purpose: DrivePurpose = 'provision', options: { unmount?: UnmountConsent } = {}): DriveAssessment {
   const assessment = assessDrive(drive, purpose);
   if (assessment.eligible) return assessment;
   const codes = assessment.refusals.map((reason) => reason.code);
   if (codes.every((code) => code === 'MOUNTED')) {
-    const mounts = drive.mountpoints.filter((mountpoint) => !isSystemMountpoint(mountpoint));
     // Asked to: the drive's own volumes are unmounted right before the write (core/target), nothing else.
-    if (options.unmount === true) {
-      return { ...assessment, eligible: true, refusals: [], unmount: mounts, warnings: [...assessment.warnings, { code: 'WILL_UNMOUNT', message: `it is mounted at ${mounts.join(', ')}: it will be unmounted first` }] };
+    const consent = options.unmount ?? false;
+    if (consent === true) return offerUnmount(assessment);
+    if (consent !== false) {
+      const offered = offerUnmount(assessment);
+      const unseen = (offered.unmount ?? []).filter((mountpoint) => !consent.includes(mountpoint));
+      if (unseen.length === 0) return offered;
+      throw refused('DRIVE_INELIGIBLE', `${drive.path} (${drive.description}) is mounted at ${unseen.join(', ')}, which was not among the volumes you agreed to unmount; nothing was changed.`, 'Choose the drive again: the drive list names every volume that will be unmounted.');
     }
     throw refused('DRIVE_INELIGIBLE', `${drive.path} (${drive.description}) cannot be used: ${assessment.refusals.map((reason) => reason.message).join('; ')}.`, 'Unmount it (leave it plugged in), or run the command again with --unmount to let panorama-usb unmount it.');
   }

@@ -47,6 +47,6 @@ export interface DriveAssessment {
   eligible: boolean;
   refusals: Reason[];
   warnings: Reason[];
-  /** Mount points of the drive's own volumes that will be unmounted before it is written (asked for with --unmount). */
+  /** Mount points of the drive's own volumes that will be unmounted before it is written (asked for with --unmount, or agreed to in the wizard). */
   unmount?: string[];
 }

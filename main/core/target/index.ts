@@ -6,7 +6,7 @@
 import { openDrive, unmountVolumes } from '../access';
 import type { BlockTarget } from '../disk';
 import { PanoramaUsbError, refused } from '../errors';
-import { assertSameDrive, requireEligible, resolveTarget, takeIdentity, type DriveAssessment, type DriveIdentity, type DrivePurpose } from '../drives';
+import { assertSameDrive, requireEligible, resolveTarget, takeIdentity, type DriveAssessment, type DriveIdentity, type DrivePurpose, type UnmountConsent } from '../drives';
 
 /** An open that fails for these means the chosen drive went away between the choice and the write. */
 const GONE: ReadonlySet<string> = new Set(['TARGET_NOT_FOUND', 'NO_MEDIUM', 'NOT_A_DRIVE_OR_IMAGE', 'DRIVE_UNPLUGGED']);
@@ -21,7 +21,7 @@ export interface ChosenDrive {
  * unless said otherwise; 'sanitize' accepts drives of any size that can be reformatted — and
  * records its identity. Nothing is written.
  */
-export async function chooseDrive(targetPath: string, purpose: Exclude<DrivePurpose, 'read'> = 'provision', options: { unmount?: boolean } = {}): Promise<ChosenDrive> {
+export async function chooseDrive(targetPath: string, purpose: Exclude<DrivePurpose, 'read'> = 'provision', options: { unmount?: UnmountConsent } = {}): Promise<ChosenDrive> {
   const drive = await resolveTarget(targetPath);
   const assessment = requireEligible(drive, purpose, options);
   return { assessment, identity: await takeIdentity(drive) };

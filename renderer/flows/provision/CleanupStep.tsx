@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { Leftover, SanitizeProgress, SanitizeResult, WipeMethodName } from '../../../preload/contract';
 import { CertificateFolder } from '../../components/CertificateFolder';
+import { UnmountNotice, volumesToUnmount } from '../../components/DrivePicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { MethodChooser, type VerifyModeName } from '../../components/MethodChooser';
 import { ProgressBar } from '../../components/ProgressBar';
 import { call } from '../../lib/calls';
 import { formatBytes, formatTime } from '../../lib/format';
-import { useAction, useBridgeEvent, useJob } from '../../lib/hooks';
+import { useAction, useBridgeEvent, useJob, usePolling } from '../../lib/hooks';
 import type { ProvisionState, Update } from './state';
 
 /** Step 6: logs off the drive, local copies shredded (and a scan for others), the drive sanitized. */
@@ -23,6 +24,9 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
   const [certificateFolder, setCertificateFolder] = useState<string | null>(null);
   const [progress, setProgress] = useState<SanitizeProgress | null>(null);
   const wipe = useJob();
+  // The drive as it is now: back from the appliance, a desktop may have mounted it again.
+  const { value: listed } = usePolling(() => call('drives.list', { all: true, purpose: 'sanitize', training: state.training }), 2000);
+  const current = (listed ?? []).filter((assessment) => assessment.drive.path === drivePath);
 
   useEffect(() => {
     if (drivePath === '') return;
@@ -50,7 +54,7 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
     });
   const sanitize = (): void => {
     setProgress(null);
-    void wipe.start(() => call('sanitize.start', { drivePaths: [drivePath], method, verify, certificateFolder, training: state.training, ...session }));
+    void wipe.start(() => call('sanitize.start', { drivePaths: [drivePath], unmount: volumesToUnmount(current), method, verify, certificateFolder, training: state.training, ...session }));
   };
   const driveResult = state.sanitize?.results[0] ?? null;
 
@@ -121,6 +125,7 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
           <>
             <MethodChooser method={method} verify={verify} estimates={estimates} onMethod={setMethod} onVerify={setVerify} />
             <CertificateFolder label="Certificate of sanitization" choose="Choose where to save it…" folder={certificateFolder} onChange={setCertificateFolder} />
+            <UnmountNotice assessments={current} />
             <button type="button" className="primary" disabled={wipe.status === 'running' || wipe.status === 'starting'} onClick={sanitize} data-testid="sanitize">
               Sanitize {state.drive?.drive.path ?? 'the drive'}
             </button>

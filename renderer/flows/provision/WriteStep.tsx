@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { ProvisionResult, WriteResult } from '../../../preload/contract';
-import { driveName } from '../../components/DrivePicker';
+import { driveName, UnmountNotice } from '../../components/DrivePicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressBar } from '../../components/ProgressBar';
 import { call } from '../../lib/calls';
@@ -38,9 +38,9 @@ export function WriteStep({ state, update, ensureSession }: { state: ProvisionSt
     void job.start(async () => {
       const sessionId = await ensureSession(state.source);
       if (state.source === 'import') {
-        return call('archive.write', { archivePath: state.archivePath ?? '', drivePath: drive.drive.path, format: true, sessionId, training: state.training });
+        return call('archive.write', { archivePath: state.archivePath ?? '', drivePath: drive.drive.path, format: true, unmount: drive.unmount ?? [], sessionId, training: state.training });
       }
-      return call('provision.create', { ...networkPayloadFields(state.form), drivePath: drive.drive.path, sessionId, training: state.training });
+      return call('provision.create', { ...networkPayloadFields(state.form), drivePath: drive.drive.path, unmount: drive.unmount ?? [], sessionId, training: state.training });
     });
   };
   const progress = job.progress;
@@ -51,6 +51,7 @@ export function WriteStep({ state, update, ensureSession }: { state: ProvisionSt
           <p>
             Everything on <strong data-testid="confirm-drive">{driveName(drive)}</strong> will be erased. It is formatted FAT32 and {state.source === 'create' ? `the device ${deviceNameOf(state) ?? ''} is created, its archive written` : `${state.report?.fileName ?? 'the archive'} is written`} to its root, then read back to verify.
           </p>
+          <UnmountNotice assessments={[drive]} />
           <button type="button" className="primary" disabled={job.status === 'running' || job.status === 'starting'} onClick={start} data-testid="write">
             Erase and write to this drive
           </button>

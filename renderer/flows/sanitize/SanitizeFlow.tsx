@@ -1,7 +1,7 @@
 import { startTransition, useEffect, useState } from 'react';
 import type { DriveAssessment, SanitizeProgress, SanitizeResult, WipeMethodName } from '../../../preload/contract';
 import { CertificateFolder } from '../../components/CertificateFolder';
-import { driveName, DrivePicker } from '../../components/DrivePicker';
+import { driveName, DrivePicker, UnmountNotice, volumesToUnmount } from '../../components/DrivePicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FlowLayout } from '../../components/FlowLayout';
 import { MethodChooser, type VerifyModeName } from '../../components/MethodChooser';
@@ -56,12 +56,14 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
     }));
   });
 
+  const chosenDrives = drives.filter((assessment) => paths.includes(assessment.drive.path));
   const start = (): void => {
     setRows(new Map());
     setIndex(index + 1);
     void job.start(() =>
       call('sanitize.start', {
         drivePaths: paths,
+        unmount: volumesToUnmount(chosenDrives),
         method,
         verify,
         certificateFolder: folder,
@@ -104,6 +106,7 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
                 return <li key={drivePath}>{assessment === undefined ? drivePath : driveName(assessment)}</li>;
               })}
             </ul>
+            <UnmountNotice assessments={chosenDrives} />
             <label htmlFor="typed-count">Type the number of drives ({paths.length}) to confirm</label>{' '}
             <input id="typed-count" inputMode="numeric" value={typed} onChange={(event) => setTyped(event.target.value)} data-testid="typed-count" />
             <div>
