@@ -20,6 +20,7 @@ import {
 import { refused, toPanoramaUsbError } from './core/errors';
 import { archiveHandlers } from './handlers/archive';
 import { cleanupHandlers } from './handlers/cleanup';
+import { driveHandlers } from './handlers/drives';
 import { journalHandlers } from './handlers/journal';
 import { provisionHandlers } from './handlers/provision';
 import { sanitizeHandlers } from './handlers/sanitize';
@@ -39,7 +40,7 @@ export function createHandlerTable(services: CoreServices): HandlerTable {
     },
     'dialog.open-archive': async () => ({ path: await services.dialogs.openArchive() }),
     'dialog.choose-folder': async ({ purpose }) => ({ path: await services.dialogs.chooseFolder(purpose) }),
-    'drives.list': ({ all, purpose, training }) => services.listDrives(all, training, purpose),
+    ...driveHandlers(services),
     ...archiveHandlers(services),
     ...provisionHandlers(services),
     ...cleanupHandlers(services),

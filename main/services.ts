@@ -39,6 +39,11 @@ export interface ServicesOptions {
   dialogs?: ShellDialogs;
   /** Multiplies the simulator's delays in Training mode (tests speed it up). */
   trainingTimeScale?: number;
+  /**
+   * Outside Training: the Panorama endpoint to use instead of AWS's regional one (https, or the
+   * bundled simulator on 127.0.0.1, as the CLI's --endpoint).
+   */
+  endpoint?: string;
   /** The built disk worker (dist/main/disk-worker.cjs): archive writes, wipe passes and post-wipe formats then run off this thread. */
   diskWorkerScript?: string;
 }
@@ -142,7 +147,7 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
         const started = await trainingWorld();
         return createPanoramaClient({ endpoint: started.endpoint, region: started.region, ...clientOptions });
       }
-      return createPanoramaClient({ ...(connection.region === undefined ? {} : { region: connection.region }), ...(connection.profile === undefined ? {} : { profile: connection.profile }), ...clientOptions });
+      return createPanoramaClient({ ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }), ...(connection.region === undefined ? {} : { region: connection.region }), ...(connection.profile === undefined ? {} : { profile: connection.profile }), ...clientOptions });
     },
     close: async () => {
       for (const job of jobs.list()) jobs.cancel(job.jobId);

@@ -8,6 +8,7 @@ export const INVOKE_CHANNELS = [
   'dialog.open-archive',
   'dialog.choose-folder',
   'drives.list',
+  'drives.eject',
   'archive.inspect',
   'archive.write',
   'provision.create',

@@ -129,6 +129,9 @@ export const ArchiveReportSchema = z.object({
 });
 export type ArchiveReport = z.infer<typeof ArchiveReportSchema>;
 
+/** Making a drive safe to remove: whether the OS was asked, whether it did, in words. */
+export const EjectResultSchema = z.object({ attempted: z.boolean(), ejected: z.boolean(), detail: z.string() });
+
 /** The result of a "write" job, carried by its job.ended event. */
 export const WriteResultSchema = z.object({
   target: z.string(),
@@ -138,7 +141,7 @@ export const WriteResultSchema = z.object({
   formatted: z.object({ partitionStartLba: z.number(), partitionSectors: z.number(), clusterBytes: z.number(), label: z.string(), fatType: z.literal('FAT32') }).nullable(),
   removedArchives: z.array(z.string()),
   verified: z.literal(true),
-  eject: z.object({ attempted: z.boolean(), ejected: z.boolean(), detail: z.string() }),
+  eject: EjectResultSchema,
 });
 export type WriteResult = z.infer<typeof WriteResultSchema>;
 
@@ -288,6 +291,8 @@ export const invokeContract = defineInvokeContract({
    * (erased and reformatted: any size from 3 MiB, without the appliance's warnings).
    */
   'drives.list': { request: z.strictObject({ all: z.boolean().default(false), purpose: z.enum(['provision', 'sanitize']).default('provision'), ...world }), response: z.array(DriveAssessmentSchema) },
+  /** Makes a drive safe to remove: powers a USB drive off, detaches a loop device; mounted volumes only those in `unmount`. */
+  'drives.eject': { request: z.strictObject({ drivePath: LocalPathSchema, ...unmountConsent, ...world }), response: EjectResultSchema.extend({ unmounted: z.array(z.string()) }) },
   /** Inspects an archive the user picked, in memory; with a session, the file is journalled as a local copy. */
   'archive.inspect': { request: z.strictObject({ path: LocalPathSchema, ...optionalSession }), response: ArchiveReportSchema },
   /** Starts writing an archive to a drive; progress on job.progress, the WriteResult on job.ended. */

@@ -132,6 +132,10 @@ describe('archive channels', () => {
     // Another image file is no training drive: a trainee cannot reach any file on the computer.
     const stray = sparseImage(dir, 'stray.img', GiB);
     expect(await dispatch(table, 'archive.write', { archivePath, drivePath: stray, format: true })).toMatchObject({ ok: false, error: { code: 'TRAINING_MODE_ONLY' } });
+    expect(await dispatch(table, 'drives.eject', { drivePath: stray })).toMatchObject({ ok: false, error: { code: 'TRAINING_MODE_ONLY' } });
+    // A virtual drive has nothing to power off: said so, and it stays where it is.
+    expect(await dispatch(table, 'drives.eject', { drivePath: oldStick })).toEqual({ ok: true, value: { attempted: false, ejected: false, detail: 'an image file: nothing to eject', unmounted: [] } });
+    expect(statSync(oldStick).size).toBe(256 * MiB);
     const real = ['/dev/vda', '/dev/sda', '/dev/nvme0n1', '/dev/xvda'].find((candidate) => {
       try {
         return statSync(candidate).isBlockDevice();

@@ -167,7 +167,17 @@ export async function startDesktop(): Promise<Desktop> {
 }
 
 /** Runs a command as the test user, with a clean environment (no root's HOME or data folder). */
+/** runuser's arguments: the command as the test user, with a clean environment (PATH and `env` only). */
+function asTestUser(command: string, args: readonly string[], env: Record<string, string>): string[] {
+  return ['-u', TEST_USER, '--', 'env', '-i', `PATH=${process.env['PATH'] ?? '/usr/bin:/bin'}`, ...Object.entries(env).map(([key, value]) => `${key}=${value}`), command, ...args];
+}
+
 export function runAsTestUser(command: string, args: readonly string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync('runuser', ['-u', TEST_USER, '--', 'env', '-i', `PATH=${process.env['PATH'] ?? '/usr/bin:/bin'}`, ...Object.entries(env).map(([key, value]) => `${key}=${value}`), command, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync('runuser', asTestUser(command, args, env), { encoding: 'utf8', timeout: 120_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The same, left running (a server): in its own process group, so it is stopped with everything it started. */
+export function spawnAsTestUser(command: string, args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn('runuser', asTestUser(command, args, env), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 }

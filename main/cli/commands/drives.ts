@@ -1,9 +1,9 @@
 /** `drives`, `format`, `files` and `eject`: the drive and FAT commands of the CLI contract. */
-import { releaseDrive, unmountVolumes, withDriveVolume } from '../../core/access';
+import { withDriveVolume } from '../../core/access';
 import { formatTarget, normalizeLabel, type FatEntry, type FormatResult } from '../../core/disk';
-import { assessDrive, describeDrive, formatSize, isSystemMountpoint, listDrives, resolveTarget, type DriveAssessment, type DrivePurpose } from '../../core/drives';
+import { assessDrive, describeDrive, formatSize, listDrives, resolveTarget, type DriveAssessment, type DrivePurpose } from '../../core/drives';
 import { refused } from '../../core/errors';
-import { chooseDrive, openChosenDrive } from '../../core/target';
+import { chooseDrive, ejectTarget, openChosenDrive, type EjectReport } from '../../core/target';
 import type { CliRuntime, CommandOutcome } from '../runtime';
 import { withUnmounts } from '../unmount';
 
@@ -83,28 +83,19 @@ export async function filesCommand(_runtime: CliRuntime, args: string[]): Promis
   };
 }
 
-/**
- * `eject TARGET`: makes a drive safe to remove — powers a USB drive off, detaches a loop device —
- * through UDisks2 for a user who is not root. A system drive is never released; a mounted one only
- * with --unmount (its own volumes, named first).
- */
+/** `eject TARGET [--unmount]`: makes a drive safe to remove (core/target's ejectTarget), recorded in the audit log. */
 export async function ejectCommand(runtime: CliRuntime, args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
   const [targetPath = ''] = args;
-  const drive = await resolveTarget(targetPath);
-  // Reading's rules: any size and write protection will do; a system or virtual device will not.
-  const assessment = assessDrive(drive, 'read');
-  if (!assessment.eligible) {
-    throw refused('DRIVE_INELIGIBLE', `${drive.path} (${drive.description}) cannot be ejected here: ${assessment.refusals.map((reason) => reason.message).join('; ')}.`, 'Choose the USB drive or loop device to release: `panorama-usb drives --all` lists them.');
+  const records = await runtime.records();
+  let report: EjectReport;
+  try {
+    report = await ejectTarget(targetPath, { unmount: options['unmount'] === true });
+  } catch (error) {
+    await records.recordFailure('eject', error, { drive: targetPath });
+    throw error;
   }
-  const mounts = drive.mountpoints.filter((mountpoint) => !isSystemMountpoint(mountpoint));
-  if (mounts.length > 0 && options['unmount'] !== true) {
-    throw refused('DRIVE_INELIGIBLE', `${drive.path} (${drive.description}) is mounted at ${mounts.join(', ')}; nothing was changed.`, 'Unmount it, or run the command again with --unmount to let panorama-usb unmount it first.');
-  }
-  if (mounts.length > 0) {
-    runtime.note(`Unmounting ${mounts.join(', ')}…`);
-    await unmountVolumes(drive.path, mounts);
-  }
-  const result = await releaseDrive(drive);
+  const { drive, ...result } = report;
+  await records.record('eject', 'succeeded', { drive: drive.path, model: drive.model, serial: drive.serial, ejected: result.ejected, unmounted: result.unmounted.join(', ') });
   const text = `${describeDrive(drive)}: ${result.detail}.`;
-  return { data: { target: drive.path, unmounted: mounts, ...result }, text: text.charAt(0).toUpperCase() + text.slice(1) };
+  return { data: { target: drive.path, ...result }, text: text.charAt(0).toUpperCase() + text.slice(1) };
 }

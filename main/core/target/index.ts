@@ -58,3 +58,5 @@ export async function openChosenDrive(chosen: ChosenDrive): Promise<BlockTarget>
   }
   return target;
 }
+
+export { ejectTarget, type EjectReport } from './eject';

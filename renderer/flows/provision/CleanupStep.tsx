@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Leftover, SanitizeProgress, SanitizeResult, WipeMethodName } from '../../../preload/contract';
+import type { Leftover, ResponseOf, SanitizeProgress, SanitizeResult, WipeMethodName } from '../../../preload/contract';
 import { CertificateFolder } from '../../components/CertificateFolder';
 import { UnmountNotice, volumesToUnmount } from '../../components/DrivePicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -24,6 +24,8 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
   const [certificateFolder, setCertificateFolder] = useState<string | null>(null);
   const [progress, setProgress] = useState<SanitizeProgress | null>(null);
   const wipe = useJob();
+  const eject = useAction();
+  const [ejected, setEjected] = useState<ResponseOf<'drives.eject'> | null>(null);
   // The drive as it is now: back from the appliance, a desktop may have mounted it again.
   const { value: listed } = usePolling(() => call('drives.list', { all: true, purpose: 'sanitize', training: state.training }), 2000);
   const current = (listed ?? []).filter((assessment) => assessment.drive.path === drivePath);
@@ -155,6 +157,23 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
           </div>
         )}
       </section>
+
+      {state.drive === null || state.drive.drive.kind === 'image' ? null : (
+        <section aria-labelledby="eject-title" className="panel">
+          <h3 id="eject-title">4. Eject the drive</h3>
+          <p>Powers a USB drive off so it can be pulled out safely (a loop device is detached).</p>
+          <UnmountNotice assessments={current} />
+          <button type="button" disabled={eject.busy || ejected?.ejected === true || wipe.status === 'running'} onClick={() => eject.run(async () => setEjected(await call('drives.eject', { drivePath, unmount: volumesToUnmount(current), training: state.training })))} data-testid="eject">
+            Eject {drivePath}
+          </button>
+          {ejected === null ? null : (
+            <p className={ejected.ejected ? 'success' : 'notice'} role="status" data-testid="ejected">
+              {ejected.detail.charAt(0).toUpperCase() + ejected.detail.slice(1)}.
+            </p>
+          )}
+          <ErrorNotice error={eject.error} />
+        </section>
+      )}
     </div>
   );
 }
