@@ -47,10 +47,11 @@ function previewUrl(preview: ChildProcess): Promise<string> {
 
 describe.skipIf(skipped !== null)("the preview's wizard as a normal user, Training off, real drives through UDisks2", () => {
   const { dir, cleanup } = imageDir('wizard-udisks2');
-  let desktop: Desktop;
-  let simulator: Simulator;
-  let preview: ChildProcess;
-  let browser: Browser;
+  // Possibly unset in afterAll when beforeAll failed half-way.
+  let desktop: Desktop | undefined;
+  let simulator: Simulator | undefined;
+  let preview: ChildProcess | undefined;
+  let browser: Browser | undefined;
   let page: Page;
   let home: string;
   let image: string;
@@ -61,10 +62,12 @@ describe.skipIf(skipped !== null)("the preview's wizard as a normal user, Traini
   const dataDir = (): string => path.join(home, 'data');
 
   beforeAll(async () => {
-    desktop = await startDesktop();
-    simulator = await startSimulator({ timeScale: 0.01, rateLimitPerSecond: 0 });
+    const started = await startDesktop();
+    desktop = started;
+    const panorama = await startSimulator({ timeScale: 0.01, rateLimitPerSecond: 0 });
+    simulator = panorama;
     home = mkdtempSync(path.join(tmpdir(), 'wizard-user-'));
-    chownSync(home, desktop.uid, desktop.gid);
+    chownSync(home, started.uid, started.gid);
     chmodSync(home, 0o755);
 
     // A stick as a desktop leaves it: one partition, its file system mounted. (This kernel parses
@@ -82,12 +85,14 @@ describe.skipIf(skipped !== null)("the preview's wizard as a normal user, Traini
     }
     mountPoint = mkdtempSync(path.join(tmpdir(), 'user-stick-'));
     mustRun('mount', [`${device}p1`, mountPoint]);
-    desktop.settle();
+    started.settle();
 
-    preview = spawnAsTestUser(process.execPath, [path.resolve('dist/preview.cjs'), '--allow-real-drives', '--endpoint', simulator.endpoint, '--data-dir', path.join(home, 'data'), '--port', '0'], { HOME: home });
-    const url = await previewUrl(preview);
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    const server = spawnAsTestUser(process.execPath, [path.resolve('dist/preview.cjs'), '--allow-real-drives', '--endpoint', panorama.endpoint, '--data-dir', dataDir(), '--port', '0'], { HOME: home });
+    preview = server;
+    const url = await previewUrl(server);
+    const chromium = await launchChromium();
+    browser = chromium;
+    page = await (await chromium.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     await page.goto(url);
     await page.getByTestId('app-version').waitFor();
@@ -95,9 +100,10 @@ describe.skipIf(skipped !== null)("the preview's wizard as a normal user, Traini
 
   afterAll(async () => {
     await browser?.close();
-    if (preview?.pid !== undefined && preview.exitCode === null) {
-      const stopped = new Promise((resolve) => preview.once('exit', resolve));
-      process.kill(-preview.pid, 'SIGTERM');
+    const server = preview;
+    if (server?.pid !== undefined && server.exitCode === null) {
+      const stopped = new Promise((resolve) => server.once('exit', resolve));
+      process.kill(-server.pid, 'SIGTERM');
       await stopped;
     }
     tool('umount', [mountPoint]);
@@ -141,7 +147,7 @@ describe.skipIf(skipped !== null)("the preview's wizard as a normal user, Traini
 
     await clickNext(page, 'register');
     // The appliance reads the drive and registers with the same simulator.
-    const appliance = await runBinAsync(['appliance', '--drive', device, '--endpoint', simulator.endpoint, '--json']);
+    const appliance = await runBinAsync(['appliance', '--drive', device, '--endpoint', simulator?.endpoint ?? '', '--json']);
     expect(appliance.status, appliance.stdout + appliance.stderr).toBe(0);
     await page.getByTestId('registered').waitFor({ timeout: 120_000 });
 
