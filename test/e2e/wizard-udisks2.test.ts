@@ -55,9 +55,9 @@ describe.skipIf(skipped !== null)("the preview's wizard as a normal user, Traini
   let page: Page;
   let home: string;
   let image: string;
-  let device: string;
-  let mountPoint: string;
-  let attached = true;
+  let device = '';
+  let mountPoint: string | undefined;
+  let attached = false;
   const problems: string[] = [];
   const dataDir = (): string => path.join(home, 'data');
 
@@ -71,11 +71,13 @@ describe.skipIf(skipped !== null)("the preview's wizard as a normal user, Traini
     chmodSync(home, 0o755);
 
     // A stick as a desktop leaves it: one partition, its file system mounted. (This kernel parses
-    // no partition tables, so partx adds the partition; it mounts ext4, not vfat.)
+    // no partition tables, so partx adds the partition — -u, in case udev's probe added it first; it mounts ext4, not vfat.)
     image = sparseImage(dir, 'stick.img', SIZE);
     mustRun('sfdisk', ['--quiet', image], { input: 'label: dos\nstart=2048, type=83\n' });
     device = attachLoop(image);
-    mustRun('partx', ['-a', device]);
+    attached = true;
+    started.settle();
+    mustRun('partx', ['-u', device]);
     mustRun('mkfs.ext4', ['-q', '-F', '-E', 'nodiscard', `${device}p1`]);
     // Old secrets in what the file system calls free space: only an overwrite of every block removes them.
     for (const offset of [1050 * MiB, SIZE - 4096]) {
@@ -83,8 +85,9 @@ describe.skipIf(skipped !== null)("the preview's wizard as a normal user, Traini
       writeSync(fd, Buffer.from(SECRET), 0, SECRET.length, offset);
       closeSync(fd);
     }
-    mountPoint = mkdtempSync(path.join(tmpdir(), 'user-stick-'));
-    mustRun('mount', [`${device}p1`, mountPoint]);
+    const mountedAt = mkdtempSync(path.join(tmpdir(), 'user-stick-'));
+    mountPoint = mountedAt;
+    mustRun('mount', [`${device}p1`, mountedAt]);
     started.settle();
 
     const server = spawnAsTestUser(process.execPath, [path.resolve('dist/preview.cjs'), '--allow-real-drives', '--endpoint', panorama.endpoint, '--data-dir', dataDir(), '--port', '0'], { HOME: home });
@@ -106,8 +109,10 @@ describe.skipIf(skipped !== null)("the preview's wizard as a normal user, Traini
       process.kill(-server.pid, 'SIGTERM');
       await stopped;
     }
-    tool('umount', [mountPoint]);
-    rmSync(mountPoint, { recursive: true, force: true });
+    if (mountPoint !== undefined) {
+      tool('umount', [mountPoint]);
+      rmSync(mountPoint, { recursive: true, force: true });
+    }
     if (attached) {
       tool('partx', ['-d', device]);
       detachLoop(device);
@@ -141,7 +146,7 @@ describe.skipIf(skipped !== null)("the preview's wizard as a normal user, Traini
     await checkStep(page, 'user-2-confirm-unmount');
     await page.getByTestId('write').click();
     await page.getByTestId('written').waitFor({ timeout: 60_000 });
-    expect(tool('findmnt', [mountPoint]).status).not.toBe(0);
+    expect(tool('findmnt', [mountPoint ?? '']).status).not.toBe(0);
     expect(fsckFat(image, MiB, SIZE - MiB).status).toBe(0);
     expect(mtools('mdir', ['-b', '-i', mtoolsImage(image, MiB), '::']).trim()).toBe('::/certificates-omni_user-desk-cam.zip');
 
