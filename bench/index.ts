@@ -1,4 +1,5 @@
 /** `npm run bench`: performance goals as ratios measured side by side in one run. */
+import { benchAccess } from './access';
 import { benchArchive } from './archive';
 import { benchCli } from './cli';
 import { benchDisk } from './disk';
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   registration: benchRegistration,
   sanitize: benchSanitize,
   renderer: benchRenderer,
+  access: benchAccess,
 };
 
 /** `npm run bench` runs them all; `npm run bench -- sanitize disk` only the ones named. */

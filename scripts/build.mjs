@@ -30,6 +30,8 @@ await Promise.all([
   esbuild({ ...node, entryPoints: ['main/cli.ts'], outfile: 'dist/cli.cjs' }),
   esbuild({ ...node, entryPoints: ['main/preview.ts'], outfile: 'dist/preview.cjs' }),
   esbuild({ ...node, entryPoints: ['bench/index.ts'], outfile: 'dist/bench.cjs' }),
+  // Run by the access benchmark as root and as an unprivileged user, side by side.
+  esbuild({ ...node, entryPoints: ['bench/access-probe.ts'], outfile: 'dist/bench-access-probe.cjs' }),
   // The sandboxed preload may only require('electron'): everything else is bundled in.
   esbuild({ ...node, packages: undefined, target: 'chrome130', entryPoints: ['preload/index.ts'], outfile: 'dist/preload/index.cjs', external: ['electron'] }),
   // The preview's bridge runs in the page, like the preload but over HTTP.

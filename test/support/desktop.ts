@@ -166,12 +166,12 @@ export async function startDesktop(): Promise<Desktop> {
   };
 }
 
-/** Runs a command as the test user, with a clean environment (no root's HOME or data folder). */
 /** runuser's arguments: the command as the test user, with a clean environment (PATH and `env` only). */
 function asTestUser(command: string, args: readonly string[], env: Record<string, string>): string[] {
   return ['-u', TEST_USER, '--', 'env', '-i', `PATH=${process.env['PATH'] ?? '/usr/bin:/bin'}`, ...Object.entries(env).map(([key, value]) => `${key}=${value}`), command, ...args];
 }
 
+/** Runs a command as the test user, with a clean environment (no root's HOME or data folder). */
 export function runAsTestUser(command: string, args: readonly string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync('runuser', asTestUser(command, args, env), { encoding: 'utf8', timeout: 120_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
