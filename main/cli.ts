@@ -1,6 +1,7 @@
 /** Entry of the `panorama-usb` command (bin/panorama-usb.cjs loads the built copy of this file). */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { allowTerminalAuthorisation } from './core/access/terminal-agent';
 import { runCli } from './cli/program';
 
 // The AWS SDK warns on every run under Node 20 that future SDK versions will need Node 22. Our
@@ -12,6 +13,9 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   if (type === 'NodeVersionSupportWarning' || /will require node >=22/.test(text)) return;
   (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
 });
+
+// A person at a terminal can answer polkit there (core/access/terminal-agent.ts); a script cannot.
+if (process.stdin.isTTY && process.stderr.isTTY) allowTerminalAuthorisation();
 
 // Built next to this file (dist/main/disk-worker.cjs): wipe passes run there, off this thread's heap.
 const diskWorker = path.join(__dirname, 'main', 'disk-worker.cjs');

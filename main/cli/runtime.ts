@@ -7,7 +7,7 @@
  * - Ctrl+C cancels the running work through an AbortSignal.
  */
 import { createInterface } from 'node:readline/promises';
-import { EXIT_CODES, exitCodeFor, refused, toPanoramaUsbError } from '../core/errors';
+import { cancelled, EXIT_CODES, exitCodeFor, refused, toPanoramaUsbError, type PanoramaUsbError } from '../core/errors';
 import type { Records } from '../core/records';
 import { StatusBlock } from './status-block';
 
@@ -156,8 +156,17 @@ export class CliRuntime {
     return EXIT_CODES.ok;
   }
 
+  /**
+   * Ctrl+C at polkit's password prompt stops its terminal agent too (same terminal, same
+   * signal), and polkit then answers "not authorised": what the person did was cancel.
+   */
+  private asAnswered(error: PanoramaUsbError): PanoramaUsbError {
+    if (!this.signal.aborted || error.code !== 'AUTHORIZATION_DENIED') return error;
+    return cancelled('AUTHORIZATION_DISMISSED', 'The authorisation was cancelled at its password prompt; nothing was changed.', 'Run it again and type the password when asked.');
+  }
+
   fail(error: unknown): number {
-    const typed = toPanoramaUsbError(error);
+    const typed = this.asAnswered(toPanoramaUsbError(error));
     const info = typed.toInfo();
     this.statusBlock.clear();
     if (this.globals.json) {

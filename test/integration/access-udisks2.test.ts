@@ -6,7 +6,7 @@
  * was; a mounted partition is unmounted (and one in use is DRIVE_BUSY naming its mount point);
  * a loop device is released. The client runs in a probe bundled from test/support/udisks2-probe.ts.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../main/core/disk';
 import { realisticArchive } from '../support/archives';
 import { parseSingleJson, runBin } from '../support/cli';
-import { desktopUnavailable, runAsTestUser, startDesktop, type Desktop } from '../support/desktop';
+import { desktopUnavailable, runAsTestUser, startDesktop, TEST_USER, type Desktop } from '../support/desktop';
 import { fileSha256, imageDir, MiB, sparseImage } from '../support/images';
 import { countMarkers } from '../support/markers';
 import { attachLoop, detachLoop, fsckFat, MTOOLS_ENV, mtools, mtoolsImage, mustRun, tool } from '../support/tools';
@@ -288,6 +288,78 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
         forget(mounted.device);
       } finally {
         mounted.unmountAll();
+      }
+    });
+
+    /**
+     * The CLI as the user on a pseudo-terminal (`script`), with no desktop agent: `answer` sees
+     * what was drawn so far and may type on the terminal; resolves with the exit status and drawing.
+     */
+    const onTerminal = (args: readonly string[], answer: (drawn: string, type: (text: string) => void) => void): Promise<{ status: number | null; drawn: string }> => {
+      const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+      const env = [`PATH=${process.env['PATH'] ?? '/usr/bin:/bin'}`, `PANORAMA_USB_DATA_DIR=${path.join(home, 'data')}`, 'TERM=xterm'];
+      const command = ['runuser', '-u', TEST_USER, '--', 'env', '-i', ...env, process.execPath, path.resolve('bin/panorama-usb.cjs'), ...args].map(quote).join(' ');
+      const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] });
+      let drawn = '';
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        drawn += chunk;
+        answer(drawn, (text) => child.stdin.write(text));
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      return new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (status) => {
+          clearTimeout(timer);
+          resolve({ status, drawn });
+        });
+      });
+    };
+
+    it("on a terminal with no desktop, polkit's text agent asks for the user's password there: typed once, the drive is written; Ctrl+C at the prompt is cancelled (exit 3), nothing written; with no terminal, AUTHORIZATION_DENIED", { timeout: 120_000 }, async () => {
+      const password = 'Panorama-Usb-Test-7';
+      await desktop.requirePassword(password);
+      try {
+        const archive = path.join(home, 'certificates-omni_tty-cam.zip');
+        const bytes = realisticArchive();
+        writeFileSync(archive, bytes, { mode: 0o644 });
+
+        const image = sparseImage(dir, 'cli-tty.img', 1100 * MiB);
+        const device = loop(image);
+        const untouched = await fileSha256(image);
+        // No terminal: nobody can be asked.
+        const script = cli('write', archive, device);
+        expect(script.status).toBe(2);
+        expect(script.doc).toMatchObject({ ok: false, error: { code: 'AUTHORIZATION_DENIED', nextStep: expect.stringContaining('terminal') as unknown } });
+        expect(await fileSha256(image)).toBe(untouched);
+
+        // Ctrl+C at the password prompt: the request is dismissed, nothing written.
+        let interrupted = false;
+        const dismissed = await onTerminal(['write', archive, device, '--yes'], (drawn, type) => {
+          if (interrupted || !/Password:/.test(drawn)) return;
+          interrupted = true;
+          type('\x03');
+        });
+        expect(interrupted, dismissed.drawn).toBe(true);
+        expect(dismissed.status, dismissed.drawn).toBe(3);
+        expect(await fileSha256(image)).toBe(untouched);
+
+        // Every prompt answered; the rule keeps the answer for the process, so there is one.
+        let typed = 0;
+        const written = await onTerminal(['write', archive, device, '--yes'], (drawn, type) => {
+          if (drawn.split('Password:').length - 1 <= typed) return;
+          typed += 1;
+          type(`${password}\r`);
+        });
+        expect(written.status, written.drawn).toBe(0);
+        expect(typed, written.drawn).toBe(1);
+        // The password went to polkit's agent, and no further: the terminal never echoed it.
+        expect(written.drawn).not.toContain(password);
+        expect(fsckFat(image, MiB, 1100 * MiB - MiB).status).toBe(0);
+        const copy = execFileSync('mcopy', ['-n', '-i', mtoolsImage(image, MiB), '::/certificates-omni_tty-cam.zip', '-'], { env: { ...process.env, ...MTOOLS_ENV } });
+        expect(sha256(copy)).toBe(sha256(bytes));
+      } finally {
+        await desktop.allowLoopDevices();
       }
     });
 

@@ -67,13 +67,16 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** The rule: the test user may use UDisks2 on loop devices (and their partitions), except those named. */
-function rulesText(excluded: readonly string[]): string {
+/** YES: allowed outright (a kiosk's rule); AUTH_SELF_KEEP: once the user typed their own password (kept a few minutes for that process). */
+type RuleAnswer = 'YES' | 'AUTH_SELF_KEEP';
+
+function rulesText(excluded: readonly string[], answer: RuleAnswer = 'YES'): string {
   return `// Written by panorama-usb's tests; removed when they end.
 polkit.addRule(function (action, subject) {
   if (subject.user !== "${TEST_USER}" || action.id.indexOf("org.freedesktop.udisks2.") !== 0) return polkit.Result.NOT_HANDLED;
   var device = action.lookup("device") || "";
   var excluded = ${JSON.stringify(excluded)};
-  if (/^\\/dev\\/loop[0-9]+(p[0-9]+)?$/.test(device) && excluded.indexOf(device) < 0) return polkit.Result.YES;
+  if (/^\\/dev\\/loop[0-9]+(p[0-9]+)?$/.test(device) && excluded.indexOf(device) < 0) return polkit.Result.${answer};
   return polkit.Result.NO;
 });
 `;
@@ -84,6 +87,8 @@ export interface Desktop {
   gid: number;
   /** Writes the rule (excluding these devices) and restarts polkit so it holds from now on. */
   allowLoopDevices(excluded?: readonly string[]): Promise<void>;
+  /** Sets the user's password and a rule that asks for it (AUTH_SELF_KEEP) before using a loop device. */
+  requirePassword(password: string): Promise<void>;
   /** Removes the rule: polkit's defaults (an administrator's password, with no agent to ask) apply. */
   removeRule(): Promise<void>;
   /** Stops the system bus we started (to see UDisks2 unavailable); restarting is startDesktop's job. */
@@ -146,6 +151,12 @@ export async function startDesktop(): Promise<Desktop> {
     settle,
     allowLoopDevices: async (excluded = []) => {
       writeFileSync(RULES_FILE, rulesText(excluded));
+      await restartPolkit();
+    },
+    requirePassword: async (password) => {
+      const set = spawnSync('chpasswd', [], { input: `${TEST_USER}:${password}\n`, encoding: 'utf8' });
+      if (set.status !== 0) throw new Error(`chpasswd failed: ${set.stderr}`);
+      writeFileSync(RULES_FILE, rulesText([], 'AUTH_SELF_KEEP'));
       await restartPolkit();
     },
     removeRule: async () => {

@@ -19,6 +19,7 @@ const execFileAsync = promisify(execFile);
 
 export { classifyUDisks2Error, UDisks2Client } from './udisks2';
 export { ejectAfterWrite, releaseDrive, type EjectResult } from './release';
+export { allowTerminalAuthorisation } from './terminal-agent';
 
 function isDevice(targetPath: string): boolean {
   try {

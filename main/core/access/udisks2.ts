@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cancelled, failed, refused, type PanoramaUsbError } from '../errors';
+import { ensureTerminalAgent } from './terminal-agent';
 
 const UDISKS2 = 'org.freedesktop.UDisks2';
 const MANAGER_PATH = '/org/freedesktop/UDisks2/Manager';
@@ -89,7 +90,7 @@ export function classifyUDisks2Error(error: unknown, devicePath: string, action:
     return refused(
       'AUTHORIZATION_DENIED',
       `The system did not allow panorama-usb to ${action} ${devicePath} without an administrator's authorisation, and no authentication agent could ask for it; nothing was changed.`,
-      'Run it from a desktop session (its agent asks for the password), or ask an administrator for a polkit rule (see the README), or run it with sudo.',
+      'Run it from a desktop session or a terminal (either asks for the password), or ask an administrator for a polkit rule (see the README), or run it with sudo.',
     );
   }
   if (name.startsWith('org.freedesktop.UDisks2.Error.NotAuthorized')) {
@@ -169,6 +170,8 @@ export class UDisks2Client {
     try {
       const owned = await client.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'NameHasOwner', 's', [UDISKS2]);
       if (owned[0] !== true) throw unavailable('UDisks2 is not running on the system bus');
+      // On a terminal with no desktop agent, polkit's text agent asks for the password there.
+      await ensureTerminalAgent();
     } catch (error) {
       client.close();
       throw error;
