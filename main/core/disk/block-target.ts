@@ -81,8 +81,8 @@ export interface TargetHandle {
   fd: number;
   writable: boolean;
   /**
-   * A read-only O_DIRECT descriptor on the same device, opened with the first by whoever may
-   * (UDisks2 for a user who is not root): what openDirectReader gives instead of opening the path.
+   * A read-only O_DIRECT descriptor on the same device, opened with the first (by this process,
+   * or by UDisks2 for a user who is not root): what openDirectReader gives.
    */
   directFd?: number;
 }
@@ -170,7 +170,20 @@ export class BlockTarget {
       }
     }
     const size = kind === 'device' ? deviceSize : fs.fstatSync(fd).size;
-    return new BlockTarget(targetPath, kind, size, fd, write);
+    // What is written is read back around the cache: the O_DIRECT descriptor is opened now, with
+    // the drive (as UDisks2 hands both over), never later by path for the verification.
+    let directFd: number | null = null;
+    if (write && kind === 'device' && process.platform === 'linux') {
+      try {
+        directFd = fs.openSync(targetPath, fs.constants.O_RDONLY | fs.constants.O_DIRECT);
+      } catch (error) {
+        if (errnoCode(error) !== 'EINVAL') {
+          fs.closeSync(fd);
+          throw classifyOpenError(error, targetPath);
+        }
+      }
+    }
+    return new BlockTarget(targetPath, kind, size, fd, write, true, directFd);
   }
 
   /**
@@ -182,7 +195,7 @@ export class BlockTarget {
    */
   openDirectReader(): BlockTarget | null {
     if (this.closed) throw new Error(`${this.path} is closed`);
-    // Opened with this target (a user who is not root cannot open the path): shared, not closed by the reader.
+    // Opened with this target (by UDisks2 for a user who is not root): shared, not closed by the reader.
     if (this.directFd !== null) return new BlockTarget(this.path, this.kind, this.size, this.directFd, false, false, null, true);
     if (this.kind !== 'device' || process.platform !== 'linux') return null;
     try {
