@@ -21,10 +21,10 @@ export interface EjectResult {
 
 const nothingToDo = (detail: string): EjectResult => ({ attempted: false, ejected: false, detail });
 
-async function releaseThroughUDisks2(drive: Drive): Promise<EjectResult> {
+async function releaseThroughUDisks2(drive: Drive, interactive: boolean): Promise<EjectResult> {
   const client = await UDisks2Client.connect();
   try {
-    const done = await client.release(drive.path);
+    const done = await client.release(drive.path, { interactive });
     if (done === 'deleted') return { attempted: true, ejected: true, detail: `loop device ${drive.path} detached` };
     if (done === 'powered-off') return { attempted: true, ejected: true, detail: 'powered off: safe to remove' };
     return { attempted: true, ejected: false, detail: 'flushed; this drive cannot be powered off by the system: wait for its light to stop blinking, then remove it' };
@@ -48,12 +48,13 @@ async function releaseDirectly(drive: Drive): Promise<EjectResult> {
 /**
  * Releases the drive: powers a real drive off, detaches a loop device. Errors are typed
  * (AUTHORIZATION_DENIED, DRIVE_ACCESS_UNAVAILABLE…) for the `eject` command to report.
+ * `interactive: false`: never a password prompt for it (polkit's no stands instead).
  */
-export async function releaseDrive(drive: Drive): Promise<EjectResult> {
+export async function releaseDrive(drive: Drive, options: { interactive?: boolean } = {}): Promise<EjectResult> {
   if (drive.kind === 'image') return nothingToDo('an image file: nothing to eject');
   if (process.platform !== 'linux') return nothingToDo('flushed; eject it from the system tray (Windows) or Finder (macOS) before pulling it out');
   try {
-    return await releaseThroughUDisks2(drive);
+    return await releaseThroughUDisks2(drive, options.interactive ?? true);
   } catch (error) {
     const unavailable = error instanceof PanoramaUsbError && error.code === 'DRIVE_ACCESS_UNAVAILABLE';
     if (!unavailable || process.geteuid?.() !== 0) throw error;
@@ -62,14 +63,15 @@ export async function releaseDrive(drive: Drive): Promise<EjectResult> {
 }
 
 /**
- * After a write: a real drive is powered off if the system allows it, and the write succeeds
+ * After a write: a real drive is powered off if the system allows it without asking anyone (as
+ * a desktop does for the person at it; no second prompt after the write's), and the write succeeds
  * whatever happens here (the data is flushed and verified): a drive that stays on says so.
  * Virtual drives (image files, loop devices) stay as they are.
  */
 export async function ejectAfterWrite(drive: Drive): Promise<EjectResult> {
   if (drive.kind === 'image' || drive.kind === 'loop') return nothingToDo('virtual drive: flushed, nothing to eject');
   try {
-    return await releaseDrive(drive);
+    return await releaseDrive(drive, { interactive: false });
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
     return { attempted: true, ejected: false, detail: `flushed, but the system did not power it off (${reason}): wait for its light to stop blinking, then remove it` };

@@ -22,7 +22,8 @@ export function allowTerminalAuthorisation(): void {
 function startAgent(): Promise<void> {
   return new Promise((resolve) => {
     // fd 3: pkttyagent closes it once it is registered, so nothing is asked before it can answer.
-    const agent = spawn('pkttyagent', ['--notify-fd', '3', '--process', String(process.pid)], { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] });
+    // It talks on the terminal itself (/dev/tty); stdout stays ours (--json's one document).
+    const agent = spawn('pkttyagent', ['--notify-fd', '3', '--process', String(process.pid)], { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
     const stop = (): void => {
       agent.kill();
     };

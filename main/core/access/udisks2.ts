@@ -272,18 +272,20 @@ export class UDisks2Client {
    * Makes the drive safe to remove: a loop device is deleted (detached), a real drive powered off.
    * Says what was done; a drive that cannot be powered off is only flushed (the caller says so).
    */
-  async release(devicePath: string): Promise<'deleted' | 'powered-off' | 'not-supported'> {
+  async release(devicePath: string, options: { interactive?: boolean } = {}): Promise<'deleted' | 'powered-off' | 'not-supported'> {
     const block = await this.blockObject(devicePath);
     const objects = await this.objects();
     const interfaces = objects.get(block);
+    // Not interactive: if polkit would want a password, the answer is no rather than a prompt.
+    const asked = options.interactive === false ? { 'auth.no_user_interaction': this.variant('b', true) } : {};
     try {
       if (interfaces?.has(`${UDISKS2}.Loop`) === true) {
-        await this.udisks(block, `${UDISKS2}.Loop`, 'Delete', 'a{sv}', [{}]);
+        await this.udisks(block, `${UDISKS2}.Loop`, 'Delete', 'a{sv}', [asked]);
         return 'deleted';
       }
       const drive = asString(interfaces?.get(`${UDISKS2}.Block`)?.get('Drive') ?? '/', 'Drive');
       if (drive === '/' || objects.get(drive)?.get(`${UDISKS2}.Drive`)?.get('CanPowerOff') !== true) return 'not-supported';
-      await this.udisks(drive, `${UDISKS2}.Drive`, 'PowerOff', 'a{sv}', [{}]);
+      await this.udisks(drive, `${UDISKS2}.Drive`, 'PowerOff', 'a{sv}', [asked]);
       return 'powered-off';
     } catch (error) {
       throw classifyUDisks2Error(error, devicePath, 'release');
