@@ -298,7 +298,10 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
     const onTerminal = (args: readonly string[], answer: (drawn: string, type: (text: string) => void) => void): Promise<{ status: number | null; drawn: string }> => {
       const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
       const env = [`PATH=${process.env['PATH'] ?? '/usr/bin:/bin'}`, `PANORAMA_USB_DATA_DIR=${path.join(home, 'data')}`, 'TERM=xterm'];
-      const command = ['runuser', '-u', TEST_USER, '--', 'env', '-i', ...env, process.execPath, path.resolve('bin/panorama-usb.cjs'), ...args].map(quote).join(' ');
+      // setpriv, not runuser: runuser's watching parent also gets the terminal's Ctrl+C and
+      // re-raises it once the CLI has exited (status 130, whatever the CLI returned); a person's
+      // shell has no such parent, and setpriv leaves none.
+      const command = ['setpriv', '--reuid', TEST_USER, '--regid', TEST_USER, '--init-groups', 'env', '-i', ...env, process.execPath, path.resolve('bin/panorama-usb.cjs'), ...args].map(quote).join(' ');
       const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] });
       let drawn = '';
       child.stdout.setEncoding('utf8');
@@ -306,7 +309,8 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
         drawn += chunk;
         answer(drawn, (text) => child.stdin.write(text));
       });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      // Well within the test's time: a hang then fails on its assertion, with what was drawn.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
       return new Promise((resolve, reject) => {
         child.once('error', reject);
         child.once('close', (status) => {
@@ -316,7 +320,7 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
       });
     };
 
-    it("on a terminal with no desktop, polkit's text agent asks for the user's password there: typed once, the drive is written; Ctrl+C at the prompt is cancelled (exit 3), nothing written; with no terminal, AUTHORIZATION_DENIED", { timeout: 120_000 }, async () => {
+    it("on a terminal with no desktop, polkit's text agent asks for the user's password there: typed once, the drive is written; Ctrl+C at the prompt is cancelled (exit 3), nothing written; with no terminal, AUTHORIZATION_DENIED", { timeout: 150_000 }, async () => {
       const password = 'Panorama-Usb-Test-7';
       await desktop.requirePassword(password);
       try {
