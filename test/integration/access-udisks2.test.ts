@@ -298,10 +298,11 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
     const onTerminal = (args: readonly string[], answer: (drawn: string, type: (text: string) => void) => void): Promise<{ status: number | null; drawn: string }> => {
       const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
       const env = [`PATH=${process.env['PATH'] ?? '/usr/bin:/bin'}`, `PANORAMA_USB_DATA_DIR=${path.join(home, 'data')}`, 'TERM=xterm'];
-      // setpriv, not runuser: runuser's watching parent also gets the terminal's Ctrl+C and
-      // re-raises it once the CLI has exited (status 130, whatever the CLI returned); a person's
-      // shell has no such parent, and setpriv leaves none.
-      const command = ['setpriv', '--reuid', TEST_USER, '--regid', TEST_USER, '--init-groups', 'env', '-i', ...env, process.execPath, path.resolve('bin/panorama-usb.cjs'), ...args].map(quote).join(' ');
+      // Nothing may stand between the terminal and the CLI that dies of the terminal's Ctrl+C
+      // (status 130, whatever the CLI returned): `script` runs the command with $SHELL -c, and
+      // dash (CI's /bin/sh) waits in a child that the signal kills, so the shell is replaced
+      // (exec); runuser's watching parent re-raises it too, so setpriv, which leaves none.
+      const command = ['exec', 'setpriv', '--reuid', TEST_USER, '--regid', TEST_USER, '--init-groups', 'env', '-i', ...env, process.execPath, path.resolve('bin/panorama-usb.cjs'), ...args].map(quote).join(' ');
       const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] });
       let drawn = '';
       child.stdout.setEncoding('utf8');
