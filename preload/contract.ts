@@ -206,6 +206,8 @@ export const SanitizeProgressSchema = z.object({
 });
 export type SanitizeProgress = z.infer<typeof SanitizeProgressSchema>;
 
+const ByteRangeSchema = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
+
 const WrittenCertificateSchema = z.object({ jsonPath: z.string(), pdfPath: z.string(), sha256: z.string() });
 
 export const SanitizeDriveResultSchema = z.object({
@@ -214,7 +216,10 @@ export const SanitizeDriveResultSchema = z.object({
   outcome: z.enum(['sanitized', 'failed', 'cancelled']),
   method: z.enum(WIPE_METHODS),
   nistLevel: z.enum(['Clear', 'none']),
-  verification: z.enum(['passed', 'failed', 'not-run']),
+  verification: z.enum(['passed', 'failed', 'incomplete', 'not-run']),
+  /** Bytes [start, end) that could not be written / read back: the drive is not sanitized there. */
+  unwrittenRanges: z.array(ByteRangeSchema),
+  unverifiedRanges: z.array(ByteRangeSchema),
   durationSeconds: z.number(),
   throughputBytesPerSecond: z.number(),
   error: ErrorInfoSchema.nullable(),

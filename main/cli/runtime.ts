@@ -17,6 +17,21 @@ export interface GlobalOptions {
   verbose: boolean;
 }
 
+/**
+ * A command that failed after doing work a script must know about (a batch of drives, some
+ * sanitized, some not): with --json, `data` goes into the failure document beside the error,
+ * under the same keys the success document would have used.
+ */
+export class FailureWithData extends Error {
+  constructor(
+    readonly error: PanoramaUsbError,
+    readonly data: Record<string, unknown>,
+  ) {
+    super(error.message);
+    this.name = 'FailureWithData';
+  }
+}
+
 export interface CommandOutcome {
   /** Fields of the JSON document (beside "ok": true). */
   data: Record<string, unknown>;
@@ -166,11 +181,12 @@ export class CliRuntime {
   }
 
   fail(error: unknown): number {
-    const typed = this.asAnswered(toPanoramaUsbError(error));
+    const data = error instanceof FailureWithData ? error.data : {};
+    const typed = this.asAnswered(toPanoramaUsbError(error instanceof FailureWithData ? error.error : error));
     const info = typed.toInfo();
     this.statusBlock.clear();
     if (this.globals.json) {
-      this.io.stdout(`${JSON.stringify({ ok: false, error: info, ...this.recordProblems() })}\n`);
+      this.io.stdout(`${JSON.stringify({ ok: false, error: info, ...data, ...this.recordProblems() })}\n`);
     } else {
       this.io.stderr(`error ${info.code}: ${info.message}\n`);
       if (info.nextStep !== undefined) this.io.stderr(`next step: ${info.nextStep}\n`);

@@ -70,6 +70,8 @@ function summarize(wipe: WipeResult, description: string, issue: CertificateIssu
     method: wipe.method,
     nistLevel: wipe.nistLevel,
     verification: wipe.verification,
+    unwrittenRanges: wipe.unwrittenRanges,
+    unverifiedRanges: wipe.unverifiedRanges,
     durationSeconds: wipe.durationSeconds,
     throughputBytesPerSecond: wipe.throughputBytesPerSecond,
     error: wipe.error,

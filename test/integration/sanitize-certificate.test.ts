@@ -47,6 +47,8 @@ function sampleWipe(overrides: Partial<WipeResultLike> = {}): WipeResultLike {
     errors: { retried: 2, failed: 0, messages: [] },
     verification: 'passed',
     mismatchAt: null,
+    unwrittenRanges: [],
+    unverifiedRanges: [],
     nistLevel: 'Clear',
     formatted: true,
     error: null,
@@ -131,6 +133,7 @@ describe('certificate of sanitization', () => {
       'Bytes verified: 30.8 GB (30,752,636,928 bytes)',
       'Outcome: SANITIZED',
       'NIST SP 800-88 Rev.2 level: Clear',
+      'This drive was sanitized: NIST SP 800-88 Rev.2 Clear.',
       'Errors (retried/failed): 2/0',
       'Formatted afterwards: yes (FAT32)',
       'Witness: Sam Witness',
@@ -159,6 +162,17 @@ describe('certificate of sanitization', () => {
     ['not verified', sampleWipe({ verify: 'off', verification: 'not-run', bytesVerified: 0, nistLevel: 'none' }), ['Verification mode: Off', 'The overwrite was not verified.']],
     ['a quick wipe', sampleWipe({ method: 'quick', passes: [{ pass: 1, pattern: 'quick', bytes: 2 * 1024 * 1024, startedAt: '2026-05-31T09:00:00.000Z', endedAt: '2026-05-31T09:00:01.000Z', bytesPerSecond: 2 * 1024 * 1024, verified: true }], nistLevel: 'none' }), ['A quick wipe does not overwrite every block of the drive.']],
     ['a short pass', sampleWipe({ passes: sampleWipe().passes.map((pass) => ({ ...pass, bytes: SIZE - 512 })), nistLevel: 'none' }), ['Pass 1 wrote 30752636416 of the drive\'s 30752636928 bytes.']],
+    [
+      'had sectors it could not write',
+      sampleWipe({ outcome: 'failed', verification: 'incomplete', unwrittenRanges: [{ start: 41_943_040, end: 42_008_576 }], nistLevel: 'none', formatted: false, error: { code: 'WIPE_INCOMPLETE', message: '/dev/sdb has bad sectors.' } }),
+      ['This drive was NOT sanitized.', 'Bad sectors: ranges not sanitized', 'not written 41,943,040 42,008,575', 'Verification result: INCOMPLETE', '65,536 bytes in 1 place (first: bytes 41943040-42008575 (64 KiB)) could not be'],
+    ],
+    [
+      'could not read every byte back',
+      // Even a result that claims Clear is not believed when a range was not read back.
+      sampleWipe({ verification: 'incomplete', unverifiedRanges: [{ start: 4096, end: 8192 }, { start: 1_000_000_000, end: 1_000_065_536 }] }),
+      ['This drive was NOT sanitized.', 'not read back 4,096 8,191', 'not read back 1,000,000,000 1,000,065,535', 'Verification is incomplete: not every byte was read back and compared.'],
+    ],
   ])('says None and never Clear when the wipe %s', async (name, wipe, expected) => {
     const folder = subfolder(name.replace(/\s+/g, '-'));
     const rec = record(wipe);

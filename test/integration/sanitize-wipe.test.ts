@@ -26,6 +26,7 @@ import {
   firstMismatch,
   inlinePassEngine,
   newErrorCounts as newCounts,
+  newBadRanges,
   quickEraseRegions,
   sanitizeDrives,
   verifyPass,
@@ -389,24 +390,24 @@ describe('verification', () => {
     const zeros = PassPattern.create('zero', CHUNK_BYTES);
     try {
       expect(await writePass(target, random)).toMatchObject({ bytes: 128 * MiB });
-      expect(await verifyPass(target, random)).toEqual({ bytes: 128 * MiB, mismatchAt: null });
+      expect(await verifyPass(target, random)).toEqual({ bytes: 128 * MiB, mismatchAt: null, unverified: [] });
       flipByte(file, 77_777_777);
-      expect(await verifyPass(target, random)).toEqual({ bytes: 77_777_777, mismatchAt: 77_777_777 });
+      expect(await verifyPass(target, random)).toEqual({ bytes: 77_777_777, mismatchAt: 77_777_777, unverified: [] });
       // The keystream is not zeros, and a fresh key gives another stream.
       expect((await verifyPass(target, zeros)).mismatchAt).toBeLessThan(16);
       expect((await verifyPass(target, PassPattern.create('random', CHUNK_BYTES))).mismatchAt).toBeLessThan(16);
 
       await writePass(target, zeros);
-      expect(await verifyPass(target, zeros)).toEqual({ bytes: 128 * MiB, mismatchAt: null });
+      expect(await verifyPass(target, zeros)).toEqual({ bytes: 128 * MiB, mismatchAt: null, unverified: [] });
       // A chunk's first byte, a byte next to it, one mid-chunk, the target's last: a flipped byte anywhere is found where it is.
       for (const at of [0, 5 * MiB, 5 * MiB + 1, 77_777_777, 128 * MiB - 1]) {
         flipByte(file, at);
-        expect(await verifyPass(target, zeros)).toEqual({ bytes: at, mismatchAt: at });
+        expect(await verifyPass(target, zeros)).toEqual({ bytes: at, mismatchAt: at, unverified: [] });
         flipByte(file, at);
       }
       // Erased flash reads as 0xFF: a whole chunk of one value that is not zero is a mismatch at its first byte.
       writeAt(file, 3 * MiB, Buffer.alloc(2 * MiB, 0xff));
-      expect(await verifyPass(target, zeros)).toEqual({ bytes: 3 * MiB, mismatchAt: 3 * MiB });
+      expect(await verifyPass(target, zeros)).toEqual({ bytes: 3 * MiB, mismatchAt: 3 * MiB, unverified: [] });
     } finally {
       random.dispose();
       target.close();
@@ -436,7 +437,7 @@ describe('verification', () => {
 });
 
 describe('errors and cancellation', () => {
-  it('retries transient I/O errors and counts them; gives up after 3 retries', async () => {
+  it('retries transient I/O errors and counts them; after 3 retries, narrows the failing write down and records it as unwritten', async () => {
     const file = image('eio.img', 128 * MiB);
     const target = await BlockTarget.open(file, { access: 'write' });
     const realWrite = target.writev.bind(target);
@@ -457,9 +458,13 @@ describe('errors and cancellation', () => {
         if (position === 64 * MiB) throw ioError('EAGAIN', file, target.size);
         await realWrite(buffers, position);
       });
+      // A write that still fails after its retries is narrowed down to the 4 KiB that fail (only a
+      // write that starts exactly there fails here), and the pass goes on to the end.
       const broken = await wipeTarget(target, { method: 'zero', verify: 'off' });
-      expect(broken).toMatchObject({ outcome: 'failed', nistLevel: 'none', formatted: false, error: { code: 'IO_ERROR' }, errors: { retried: 3, failed: 1 } });
-      expect(broken.passes[0]?.bytes).toBe(64 * MiB);
+      expect(broken).toMatchObject({ outcome: 'failed', nistLevel: 'none', formatted: false, error: { code: 'WIPE_INCOMPLETE' }, errors: { retried: 3, failed: 1 } });
+      expect(broken.unwrittenRanges).toEqual([{ start: 64 * MiB, end: 64 * MiB + 4096 }]);
+      expect(broken.unverifiedRanges).toEqual([]);
+      expect(broken.passes[0]?.bytes).toBe(128 * MiB);
     } finally {
       target.close();
     }
@@ -468,7 +473,7 @@ describe('errors and cancellation', () => {
   it.each([
     { reads: 'blocking (disk worker)', blockingReads: true },
     { reads: 'asynchronous', blockingReads: false },
-  ])('retries $reads verification reads: counted, then IO_ERROR after 3; a drive gone is not retried', async ({ blockingReads }) => {
+  ])('retries $reads verification reads: counted; after 3, the unreadable 4 KiB are recorded and the rest compared; a drive gone is not retried', async ({ blockingReads }) => {
     const file = image(`eio-read-${String(blockingReads)}.img`, 64 * MiB);
     const target = await BlockTarget.open(file, { access: 'write' });
     const zeros = PassPattern.create('zero', CHUNK_BYTES);
@@ -494,20 +499,27 @@ describe('errors and cancellation', () => {
     try {
       await writePass(target, zeros);
       const recovered = newCounts();
-      expect(await verifyPass(target, zeros, { blockingReads, errors: recovered })).toEqual({ bytes: 64 * MiB, mismatchAt: null });
+      expect(await verifyPass(target, zeros, { blockingReads, errors: recovered })).toEqual({ bytes: 64 * MiB, mismatchAt: null, unverified: [] });
       expect(recovered).toEqual({ retried: 2, failed: 0, messages: [expect.stringMatching(/reading at byte 41943040.*retry 1 of 3/), expect.stringMatching(/retry 2 of 3/)] });
 
+      // Still failing after the retries: read again 64 KiB, then 4 KiB at a time (only a read that
+      // starts exactly there fails here); what stays unreadable is recorded and the rest compared.
       failAlways = true;
       failures = 0;
       const broken = newCounts();
-      await expect(verifyPass(target, zeros, { blockingReads, errors: broken })).rejects.toMatchObject({ code: 'IO_ERROR' });
-      expect({ retried: broken.retried, attempts: failures }).toEqual({ retried: 3, attempts: 4 });
+      const ranges = newBadRanges();
+      expect(await verifyPass(target, zeros, { blockingReads, errors: broken, ranges })).toEqual({ bytes: 64 * MiB - 4096, mismatchAt: null, unverified: [{ start: 40 * MiB, end: 40 * MiB + 4096 }] });
+      expect({ retried: broken.retried, attempts: failures }).toEqual({ retried: 3, attempts: 6 });
+      expect(ranges).toEqual({ unwritten: [], unverified: [{ start: 40 * MiB, end: 40 * MiB + 4096 }] });
 
       failWith = 'ENODEV';
       failures = 0;
       const gone = newCounts();
-      await expect(verifyPass(target, zeros, { blockingReads, errors: gone })).rejects.toMatchObject({ code: 'DRIVE_UNPLUGGED' });
+      const rest = newBadRanges();
+      await expect(verifyPass(target, zeros, { blockingReads, errors: gone, ranges: rest })).rejects.toMatchObject({ code: 'DRIVE_UNPLUGGED' });
       expect({ retried: gone.retried, attempts: failures }).toEqual({ retried: 0, attempts: 1 });
+      // A verification that stopped did not read the rest: recorded as unverified.
+      expect(rest.unverified).toEqual([{ start: 40 * MiB, end: 64 * MiB }]);
     } finally {
       zeros.dispose();
       target.close();
@@ -805,14 +817,14 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
     const opened = vi.spyOn(target, 'openDirectReader');
     try {
       await writePass(target, random);
-      expect(await verifyPass(target, random)).toEqual({ bytes: 64 * MiB, mismatchAt: null });
+      expect(await verifyPass(target, random)).toEqual({ bytes: 64 * MiB, mismatchAt: null, unverified: [] });
       expect(opened.mock.results[0]?.value).toBeInstanceOf(BlockTarget);
       // Changed in the file behind the loop: a cached read of the loop device would not see it.
       flipByte(file, 40 * MiB + 12_345);
-      expect(await verifyPass(target, random)).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 });
+      expect(await verifyPass(target, random)).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345, unverified: [] });
       // Asked for blocking reads (the disk worker asks), a device is read through its cache once the
       // kernel emptied it: the cache still held the written pages, which would not show the change.
-      expect(await verifyPass(target, random, { blockingReads: true })).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 });
+      expect(await verifyPass(target, random, { blockingReads: true })).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345, unverified: [] });
       expect(opened).toHaveBeenCalledTimes(2);
       // When the cache cannot be emptied (here: no blockdev to run; for a user, no root), O_DIRECT keeps it from answering.
       await writePass(target, random);
@@ -820,7 +832,7 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
       const searchPath = process.env.PATH;
       process.env.PATH = path.join(dir, 'no-tools-here');
       try {
-        expect(await verifyPass(target, random, { blockingReads: true })).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345 });
+        expect(await verifyPass(target, random, { blockingReads: true })).toEqual({ bytes: 40 * MiB + 12_345, mismatchAt: 40 * MiB + 12_345, unverified: [] });
       } finally {
         process.env.PATH = searchPath;
       }
@@ -828,7 +840,7 @@ describe.skipIf(!loopsUsable)('on loop devices', () => {
       // Spans not aligned for direct I/O are read through the cache, with the same answer.
       await writePass(target, zeros);
       flipByte(file, 40 * MiB + 12_345);
-      expect(await verifyPass(target, zeros, { spans: [{ start: 40 * MiB + 1, length: MiB }] })).toEqual({ bytes: 12_344, mismatchAt: 40 * MiB + 12_345 });
+      expect(await verifyPass(target, zeros, { spans: [{ start: 40 * MiB + 1, length: MiB }] })).toEqual({ bytes: 12_344, mismatchAt: 40 * MiB + 12_345, unverified: [] });
       expect(opened).toHaveBeenCalledTimes(3);
     } finally {
       random.dispose();

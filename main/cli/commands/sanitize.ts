@@ -12,7 +12,7 @@ import { sanitizeDrives, type VerifyMode, type WipeMethod, type WipeProgress, ty
 import { driveFacts, sanitizeSubject } from '../../core/records';
 import { chooseDrive, type ChosenDrive } from '../../core/target';
 import { recordWipes } from '../records';
-import type { CliRuntime, CommandOutcome } from '../runtime';
+import { FailureWithData, type CliRuntime, type CommandOutcome } from '../runtime';
 import { withUnmounts } from '../unmount';
 import { formatTimeLeft, textBar } from '../status-block';
 
@@ -99,21 +99,23 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
   const unwrittenText = unwritten.length === 0 ? '' : ` Certificates NOT written: ${unwritten.join('; ')}.`;
   const summary = (result: WipeResult): string =>
     `${result.target}: ${result.outcome}${result.outcome === 'sanitized' ? `, NIST SP 800-88 Rev.2 level: ${result.nistLevel === 'Clear' ? 'Clear' : 'none (not a full, verified overwrite)'}, verification ${result.verification}` : ` (${failureText(result)})`}, ${Math.round(result.durationSeconds)} s`;
+  // A script sanitizing twenty sticks must learn which ones are Clear, also when some are not.
+  const data = { results, certificates };
   const notSanitized = results.filter((result) => result.outcome !== 'sanitized');
   if (notSanitized.length > 0) {
     const detail = notSanitized.map(summary).join('; ');
     const written = certificates.length > 0 ? ` Certificates, each saying what was and was not done, written to ${certificateDir ?? ''}.` : '';
-    if (notSanitized.every((result) => result.outcome === 'cancelled')) throw cancelled('CANCELLED', `Sanitizing was cancelled: ${detail}. The drives are NOT sanitized.${written}`, 'Run it again to sanitize them.');
-    throw failed('SANITIZE_INCOMPLETE', `${results.length - notSanitized.length} of ${results.length} drives sanitized. Not sanitized: ${detail}.${written}${unwrittenText}`, 'Check the drives named (reseat or replace them) and sanitize them again.');
+    if (notSanitized.every((result) => result.outcome === 'cancelled')) throw new FailureWithData(cancelled('CANCELLED', `Sanitizing was cancelled: ${detail}. The drives are NOT sanitized.${written}`, 'Run it again to sanitize them.'), data);
+    throw new FailureWithData(failed('SANITIZE_INCOMPLETE', `${results.length - notSanitized.length} of ${results.length} drives sanitized. Not sanitized: ${detail}.${written}${unwrittenText}`, 'Check the drives named (reseat or replace them) and sanitize them again.'), data);
   }
   if (unwritten.length > 0) {
     const written = certificates.length > 0 ? ` Certificates written: ${certificates.map((certificate) => certificate.pdfPath).join(', ')}.` : '';
-    throw failed('CERTIFICATE_NOT_WRITTEN', `Every drive was sanitized (${results.map(summary).join('; ')}), but not every certificate could be written.${unwrittenText}${written}`, 'A certificate is made when its wipe ends: free space in (or restore) the certificate folder, then sanitize the drives named again to get theirs.');
+    throw new FailureWithData(failed('CERTIFICATE_NOT_WRITTEN', `Every drive was sanitized (${results.map(summary).join('; ')}), but not every certificate could be written.${unwrittenText}${written}`, 'A certificate is made when its wipe ends: free space in (or restore) the certificate folder, then sanitize the drives named again to get theirs.'), data);
   }
   const lines = [
     ...results.map(summary),
     'Flash media (USB sticks, SD cards) cannot be Purged by overwriting: the best this reaches is NIST SP 800-88 Rev.2 "Clear".',
     ...certificates.map((certificate) => `Certificate: ${certificate.pdfPath} (record ${certificate.jsonPath}, SHA-256 ${certificate.sha256})`),
   ];
-  return { data: { results, certificates }, text: lines.join('\n') };
+  return { data, text: lines.join('\n') };
 }

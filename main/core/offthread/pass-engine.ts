@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BlockTarget } from '../disk';
 import { failed, type PanoramaUsbError } from '../errors';
-import { inlinePassEngine, noteError, type PassEngine, type PassIoOptions, type PassPatternKind, type PassSession, type VerifyOutcome, type WipeErrorCounts } from '../sanitize/wipe';
+import { addRanges, inlinePassEngine, noteError, type PassEngine, type PassIoOptions, type PassPatternKind, type PassSession, type VerifyOutcome, type WipeErrorCounts } from '../sanitize/wipe';
 import { errorFromWorker, type FromPassOperation, type FromWorker, type PassRunRequest, type ToWorker } from './protocol';
 
 type Ending = Exclude<FromPassOperation, { type: 'pass-bytes' }>;
@@ -87,6 +87,7 @@ class WorkerPassSession implements PassSession {
           if (message.type === 'pass-bytes') return;
           end();
           addErrors(options.errors, message.errors);
+          if (options.ranges !== undefined) addRanges(options.ranges, message.ranges);
           if (message.type === 'pass-failed') reject(errorFromWorker(message.error));
           else resolve(message);
         },

@@ -10,6 +10,7 @@ import { toPanoramaUsbError } from '../errors';
 // them loaded, 0.06 s without).
 import { inlinePassEngine, type PassSession } from '../sanitize/wipe/engine';
 import type { PassIoOptions } from '../sanitize/wipe/pass';
+import { newBadRanges } from '../sanitize/wipe/ranges';
 import { newErrorCounts } from '../sanitize/wipe/retry';
 import type { FromPassOperation, PassOpenRequest, PassRunRequest } from './protocol';
 
@@ -35,11 +36,13 @@ export class PassHost {
     const controller = new AbortController();
     this.running = controller;
     const errors = newErrorCounts();
+    const ranges = newBadRanges();
     let bytes = 0;
     let sentAt = 0;
     const options: PassIoOptions = {
       signal: controller.signal,
       errors,
+      ranges,
       // This thread exists to block: reads through the page cache are made here, synchronously;
       // a device whose cache cannot be emptied is read with O_DIRECT, two in flight (see planReads).
       // A write followed by its verification ends by emptying a device's cache for it.
@@ -58,14 +61,14 @@ export class PassHost {
     try {
       if (request.type === 'pass-write') {
         const written = await this.session.write(options);
-        this.send({ type: 'pass-written', bytes: written.bytes, seconds: written.seconds, errors });
+        this.send({ type: 'pass-written', bytes: written.bytes, seconds: written.seconds, errors, ranges });
       } else {
         const verified = await this.session.verify(options);
-        this.send({ type: 'pass-verified', bytes: verified.bytes, mismatchAt: verified.mismatchAt, errors });
+        this.send({ type: 'pass-verified', bytes: verified.bytes, mismatchAt: verified.mismatchAt, errors, ranges });
       }
     } catch (error) {
       const typed = toPanoramaUsbError(error);
-      this.send({ type: 'pass-failed', bytes, errors, error: { ...typed.toInfo(), outcome: typed.outcome } });
+      this.send({ type: 'pass-failed', bytes, errors, ranges, error: { ...typed.toInfo(), outcome: typed.outcome } });
     } finally {
       this.running = null;
     }

@@ -2,7 +2,7 @@
 import { cancelled, failed, refused, type ErrorInfo, type ErrorOutcome, type PanoramaUsbError } from '../errors';
 import type { VolumeWriteResult, WritePhase } from '../archive';
 import type { FormatResult, TargetHandle } from '../disk';
-import type { PassPatternKind, Span, WipeErrorCounts } from '../sanitize/wipe';
+import type { BadRanges, PassPatternKind, Span, WipeErrorCounts } from '../sanitize/wipe';
 
 /** The FatFs part of an archive write, on a target the main thread opened (and checked) and holds. */
 export interface WriteRequest {
@@ -46,12 +46,15 @@ export type ToWorker = WriteRequest | FormatRequest | PassOpenRequest | PassRunR
 
 export type WorkerErrorInfo = ErrorInfo & { outcome: ErrorOutcome };
 
-/** What a pass operation sends back: bytes done as it goes (a few times a second), then its end. */
+/**
+ * What a pass operation sends back: bytes done as it goes (a few times a second), then its end,
+ * with what it could not write or read (`ranges`), whether it ended well or not.
+ */
 export type FromPassOperation =
   | { type: 'pass-bytes'; bytes: number }
-  | { type: 'pass-written'; bytes: number; seconds: number; errors: WipeErrorCounts }
-  | { type: 'pass-verified'; bytes: number; mismatchAt: number | null; errors: WipeErrorCounts }
-  | { type: 'pass-failed'; bytes: number; errors: WipeErrorCounts; error: WorkerErrorInfo };
+  | { type: 'pass-written'; bytes: number; seconds: number; errors: WipeErrorCounts; ranges: BadRanges }
+  | { type: 'pass-verified'; bytes: number; mismatchAt: number | null; errors: WipeErrorCounts; ranges: BadRanges }
+  | { type: 'pass-failed'; bytes: number; errors: WipeErrorCounts; ranges: BadRanges; error: WorkerErrorInfo };
 
 export type FromWorker =
   | { type: 'phase'; phase: WritePhase }

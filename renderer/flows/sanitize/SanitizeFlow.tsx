@@ -14,6 +14,18 @@ import { ThroughputChart } from './ThroughputChart';
 
 const MAX_SAMPLES = 120;
 
+type DriveResult = SanitizeResult['results'][number];
+
+/** "Bad sectors: 64 KiB not written, 4 KiB not read back (every range is on the certificate)", or null. */
+function badSectors(row: DriveResult): string | null {
+  const total = (ranges: readonly { start: number; end: number }[]): number => ranges.reduce((sum, range) => sum + range.end - range.start, 0);
+  const parts = [
+    row.unwrittenRanges.length === 0 ? null : `${formatBytes(total(row.unwrittenRanges))} not written`,
+    row.unverifiedRanges.length === 0 ? null : `${formatBytes(total(row.unverifiedRanges))} not read back`,
+  ].filter((part): part is string => part !== null);
+  return parts.length === 0 ? null : `Bad sectors: ${parts.join(', ')} (every range is on the certificate)`;
+}
+
 interface DriveProgress {
   latest: SanitizeProgress;
   speeds: number[];
@@ -166,7 +178,10 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
                       <td>{row.description}</td>
                       <td>{row.outcome}{row.error === null ? '' : ` — ${row.error.message}`}</td>
                       <td>{row.nistLevel === 'Clear' ? 'Clear' : 'none'}</td>
-                      <td>{row.verification}</td>
+                      <td>
+                        {row.verification}
+                        {badSectors(row) === null ? null : <div data-testid="result-bad-sectors">{badSectors(row)}</div>}
+                      </td>
                       <td>{formatDuration(row.durationSeconds)}</td>
                       <td data-testid="result-certificate">
                         {row.certificate !== null ? <code>{row.certificate.pdfPath}</code> : row.certificateError === null ? 'not asked for' : `not saved — ${row.certificateError.message}${row.certificateError.nextStep === undefined ? '' : ` ${row.certificateError.nextStep}`}`}

@@ -48,7 +48,9 @@ export function formatThroughput(bytesPerSecond: number): string {
 }
 
 const VERIFY_MODES: Readonly<Record<CertificateRecord['verification']['mode'], string>> = { last: 'Last pass', all: 'All passes', off: 'Off' };
-const VERIFY_RESULTS: Readonly<Record<CertificateRecord['verification']['result'], string>> = { passed: 'PASSED', failed: 'FAILED', 'not-run': 'NOT RUN' };
+const VERIFY_RESULTS: Readonly<Record<CertificateRecord['verification']['result'], string>> = { passed: 'PASSED', failed: 'FAILED', incomplete: 'INCOMPLETE', 'not-run': 'NOT RUN' };
+/** Bad ranges printed on the page; the JSON record holds every one. */
+const RANGES_ON_PAGE = 30;
 const OUTCOMES: Readonly<Record<CertificateRecord['outcome'], string>> = { sanitized: 'SANITIZED', failed: 'FAILED', cancelled: 'CANCELLED' };
 
 interface Cell {
@@ -232,7 +234,23 @@ function draw(doc: PDFKit.PDFDocument, record: CertificateRecord, recordSha256: 
   layout.row('Bytes verified', formatBytes(record.verification.bytesVerified));
   if (record.verification.mismatchAt !== null) layout.row('First mismatch at byte', record.verification.mismatchAt.toLocaleString('en-US'), COLORS.bad);
 
+  const bad = [...record.unwrittenRanges.map((range) => ({ kind: 'not written', range })), ...record.unverifiedRanges.map((range) => ({ kind: 'not read back', range }))];
+  if (bad.length > 0) {
+    layout.heading('Bad sectors: ranges not sanitized');
+    layout.table(
+      [
+        { title: 'What', width: 80 },
+        { title: 'First byte', width: 110 },
+        { title: 'Last byte', width: 110 },
+        { title: 'Size', width: 120 },
+      ],
+      bad.slice(0, RANGES_ON_PAGE).map(({ kind, range }) => [kind, range.start.toLocaleString('en-US'), (range.end - 1).toLocaleString('en-US'), formatBytes(range.end - range.start)]),
+    );
+    if (bad.length > RANGES_ON_PAGE) layout.line(`... and ${bad.length - RANGES_ON_PAGE} more ranges: every one is in the JSON record.`, { size: 8.5 });
+  }
+
   layout.heading('Result');
+  layout.line(record.sanitization.statement, { size: 11, bold: true, color: clear ? COLORS.good : COLORS.bad });
   layout.pair(
     { label: 'Outcome', value: OUTCOMES[record.outcome], color: record.outcome === 'sanitized' ? COLORS.good : COLORS.bad },
     // Records made before fileSystem was kept were all formatted FAT32.

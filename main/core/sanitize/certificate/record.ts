@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { PRODUCT } from '../../app';
 import { refused } from '../../errors';
+import { describeRange, rangeBytes, type ByteRange } from '../wipe/ranges';
 import { CERTIFICATE_SCHEMA, CERTIFICATE_SCHEMA_VERSION, WipeResultSchema, type CertificateInput, type CertificateRecord, type NistLevel, type WipeMethod, type WipeResultLike } from './types';
 
 export const METHODS: Readonly<Record<WipeMethod, { label: string; description: string; passes: number }>> = {
@@ -56,7 +57,8 @@ export function nistLevelFor(wipe: WipeResultLike, driveSize: number | null): { 
   const overwritten = wipe.method !== 'quick' && wipe.passes.length >= planned && short.length === 0 && wipe.passes.every((pass) => pass.bytes > 0);
   const checked = wipe.verify === 'all' ? wipe.passes : wipe.passes.slice(-1);
   const verified = wipe.verify !== 'off' && wipe.verification === 'passed' && checked.every((pass) => pass.verified === true) && wipe.passes.every((pass) => pass.verified !== false);
-  if (overwritten && verified && wipe.outcome !== 'cancelled' && wipe.nistLevel === 'Clear') return { level: 'Clear', reasons: [] };
+  const uncovered = wipe.unwrittenRanges.length > 0 || wipe.unverifiedRanges.length > 0;
+  if (overwritten && verified && !uncovered && wipe.outcome !== 'cancelled' && wipe.nistLevel === 'Clear') return { level: 'Clear', reasons: [] };
 
   const reasons: string[] = [];
   if (wipe.outcome !== 'sanitized') reasons.push(`The wipe did not complete (outcome: ${wipe.outcome}).`);
@@ -64,12 +66,25 @@ export function nistLevelFor(wipe: WipeResultLike, driveSize: number | null): { 
   if (wipe.method === 'quick') reasons.push('A quick wipe does not overwrite every block of the drive.');
   else if (wipe.passes.length < planned) reasons.push(`Only ${wipe.passes.length} of ${planned} pass${planned === 1 ? '' : 'es'} ran.`);
   if (wipe.method !== 'quick') for (const pass of short) reasons.push(`Pass ${pass.pass} wrote ${pass.bytes} of the drive's ${driveSize ?? 0} bytes.`);
+  if (wipe.unwrittenRanges.length > 0) reasons.push(`${rangesSentence(wipe.unwrittenRanges)} could not be overwritten (every range is listed).`);
+  if (wipe.unverifiedRanges.length > 0) reasons.push(`${rangesSentence(wipe.unverifiedRanges)} could not be read back to verify (every range is listed).`);
   if (wipe.verify === 'off' || wipe.verification === 'not-run') reasons.push('The overwrite was not verified.');
+  else if (wipe.verification === 'incomplete') reasons.push('Verification is incomplete: not every byte was read back and compared.');
   else if (wipe.verification === 'failed') reasons.push(wipe.mismatchAt === null ? 'Verification failed.' : `Verification failed: the drive differs from what was written at byte ${wipe.mismatchAt}.`);
   else if (!verified) reasons.push(`Not every pass that should have been verified (${wipe.verify}) was verified.`);
   if (wipe.errors.failed > 0) reasons.push(`${wipe.errors.failed} error${wipe.errors.failed === 1 ? '' : 's'} stopped the wipe.`);
   if (reasons.length === 0) reasons.push('The wipe engine did not report the level as reached.');
   return { level: 'None', reasons };
+}
+
+function rangesSentence(list: readonly ByteRange[]): string {
+  const bytes = rangeBytes(list);
+  return `${bytes.toLocaleString('en-US')} byte${bytes === 1 ? '' : 's'} in ${list.length} place${list.length === 1 ? '' : 's'} (first: ${describeRange(list[0] ?? { start: 0, end: 0 })})`;
+}
+
+/** The plain sentence every certificate carries, so nobody has to read a level to know. */
+export function sanitizationStatement(level: NistLevel): string {
+  return level === 'Clear' ? 'This drive was sanitized: NIST SP 800-88 Rev.2 Clear.' : 'This drive was NOT sanitized.';
 }
 
 /** Builds the record; refuses a wipe result that does not have the expected shape. */
@@ -116,6 +131,8 @@ export function buildCertificateRecord(input: CertificateInput): CertificateReco
       verified: pass.verified,
     })),
     verification: { mode: wipe.verify, result: wipe.verification, bytesVerified: wipe.bytesVerified, mismatchAt: wipe.mismatchAt },
+    unwrittenRanges: wipe.unwrittenRanges.map((range) => ({ ...range })),
+    unverifiedRanges: wipe.unverifiedRanges.map((range) => ({ ...range })),
     timing: {
       startedAt: wipe.startedAt,
       endedAt: wipe.endedAt,
@@ -128,6 +145,6 @@ export function buildCertificateRecord(input: CertificateInput): CertificateReco
     formatted: wipe.formatted,
     ...(wipe.formatted && wipe.fileSystem !== undefined ? { fileSystem: wipe.fileSystem } : {}),
     error: wipe.error,
-    sanitization: { standard: 'NIST SP 800-88 Rev.2', level, reasons, note: FLASH_NOTE },
+    sanitization: { standard: 'NIST SP 800-88 Rev.2', level, reasons, statement: sanitizationStatement(level), note: FLASH_NOTE },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Drive } from '../../drives';
-import type { PassRecord, VerifyMode, WipeMethod, WipeResult } from '../wipe';
+import type { ByteRange, PassRecord, VerifyMode, WipeMethod, WipeResult } from '../wipe';
 
 export type { VerifyMode, WipeMethod };
 export type WipePassLike = PassRecord;
@@ -13,6 +13,7 @@ export type WipeResultLike = WipeResult;
 
 const count = z.number().int().nonnegative();
 const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a date');
+const ranges = z.array(z.object({ start: count, end: count }).refine((range) => range.end > range.start, 'a range ends after it starts'));
 
 /** Checks a result that arrived as JSON; typed against WipeResultLike so the two cannot drift apart. */
 export const WipeResultSchema: z.ZodType<WipeResultLike> = z.object({
@@ -38,8 +39,10 @@ export const WipeResultSchema: z.ZodType<WipeResultLike> = z.object({
   bytesVerified: count,
   throughputBytesPerSecond: z.number().nonnegative(),
   errors: z.object({ retried: count, failed: count, messages: z.array(z.string()) }),
-  verification: z.enum(['passed', 'failed', 'not-run']),
+  verification: z.enum(['passed', 'failed', 'incomplete', 'not-run']),
   mismatchAt: count.nullable(),
+  unwrittenRanges: ranges,
+  unverifiedRanges: ranges,
   nistLevel: z.enum(['Clear', 'none']),
   formatted: z.boolean(),
   fileSystem: z.enum(['FAT12', 'FAT16', 'FAT32']).optional(),
@@ -109,6 +112,10 @@ export interface CertificateRecord {
   method: { id: WipeMethod; label: string; description: string; passCount: number };
   passes: CertificatePass[];
   verification: { mode: VerifyMode; result: WipeResultLike['verification']; bytesVerified: number; mismatchAt: number | null };
+  /** Bytes [start, end) some pass could not write: the drive is not sanitized there. */
+  unwrittenRanges: ByteRange[];
+  /** Bytes [start, end) a verification could not read back. */
+  unverifiedRanges: ByteRange[];
   timing: { startedAt: string; endedAt: string; durationSeconds: number; bytesWritten: number; throughputBytesPerSecond: number };
   errors: { retried: number; failed: number; messages: string[] };
   outcome: WipeResultLike['outcome'];
@@ -121,6 +128,8 @@ export interface CertificateRecord {
     level: NistLevel;
     /** Why the level is None (empty when Clear). */
     reasons: string[];
+    /** In one plain sentence: whether the drive was sanitized. */
+    statement: string;
     /** Always present: what overwriting flash cannot do. */
     note: string;
   };

@@ -10,6 +10,7 @@
 import type { BlockTarget } from '../../disk';
 import { CHUNK_BYTES, verifyPass, writePass, type PassIoOptions } from './pass';
 import { PassPattern } from './pattern';
+import type { ByteRange } from './ranges';
 import type { PassPatternKind } from './types';
 
 /** How a pass's verification turned out; `mismatchAt` is the target's first byte that differs. */
@@ -24,10 +25,14 @@ export interface PassSession {
   ready(): Promise<void>;
   /**
    * Writes the pattern over the spans (the whole target by default) and makes it durable;
-   * `verifyFollows` when verify() comes next (see PassIoOptions).
+   * `verifyFollows` when verify() comes next (see PassIoOptions). Bytes it could not write go
+   * to options.ranges, also when it then fails.
    */
   write(options?: PassIoOptions): Promise<{ bytes: number; seconds: number }>;
-  /** Reads the spans back and compares them with the pattern; stops at the first difference. */
+  /**
+   * Reads the spans back and compares them with the pattern; stops at the first difference.
+   * Bytes the session's write could not write are left out (they are in options.ranges already).
+   */
   verify(options?: PassIoOptions): Promise<VerifyOutcome>;
   /** Forgets the pattern (a random pass's key can no longer be regenerated) and frees the session. */
   close(): Promise<void>;
@@ -43,20 +48,25 @@ export const inlinePassEngine: PassEngine = (target, kind) => {
    * read since: one verification may then read through it at once (PassIoOptions.cacheEmptied).
    */
   let cacheEmptied = false;
+  /** What the last write could not write: its verification leaves those bytes out (PassIoOptions.skip). */
+  let unwritten: ByteRange[] = [];
   return {
     kind,
     ready: () => Promise.resolve(),
     write: async (options) => {
       cacheEmptied = false;
+      unwritten = [];
       const written = await writePass(target, pattern, options);
       cacheEmptied = written.cacheEmptied;
+      unwritten = written.unwritten;
       return { bytes: written.bytes, seconds: written.seconds };
     },
-    verify: (options) => {
+    verify: async (options) => {
       const emptied = cacheEmptied;
       // Its reads fill the cache: a second verification must not trust it to be empty.
       cacheEmptied = false;
-      return verifyPass(target, pattern, { ...options, cacheEmptied: emptied });
+      const verified = await verifyPass(target, pattern, { ...options, cacheEmptied: emptied, skip: unwritten });
+      return { bytes: verified.bytes, mismatchAt: verified.mismatchAt };
     },
     close: () => {
       pattern.dispose();

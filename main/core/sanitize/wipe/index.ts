@@ -11,6 +11,7 @@ export { wipeTarget } from './wipe';
 export { inlinePassEngine, type PassEngine, type PassSession, type VerifyOutcome } from './engine';
 export { sanitizeDrives } from './sanitize-drives';
 export { newErrorCounts, noteError } from './retry';
+export { addRanges, describeRange, newBadRanges, rangeBytes, type BadRanges, type ByteRange } from './ranges';
 export { DEFAULT_READ_BYTES_PER_SECOND, DEFAULT_WRITE_BYTES_PER_SECOND, estimateSeconds } from './estimate';
 // Lower level, for tests and benchmarks: one pass, one verification, the comparison, quick's regions.
 export { CHUNK_BYTES, FLUSH_EVERY_BYTES, verifyPass, WRITE_DEPTH, writePass, type PassIoOptions, type Span } from './pass';

@@ -25,7 +25,10 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { borrowAlignedBuffers, dropBufferCache, emptyBufferCache, isDirectAligned, type BlockTarget } from '../../disk';
 import type { PassPattern, PatternCursor } from './pattern';
-import { newErrorCounts, retryAfterFailure, throwIfCancelled, withRetries, type RetryContext } from './retry';
+import { addRange, outside, overlapsAny, type BadRanges, type ByteRange } from './ranges';
+import { BadRangeLog, isMediumError, narrowDown, type Stretch } from './recovery';
+import { PanoramaUsbError } from '../../errors';
+import { newErrorCounts, noteError, retryAfterFailure, throwIfCancelled, withRetries, type RetryContext } from './retry';
 import type { WipeErrorCounts } from './types';
 
 export const CHUNK_BYTES = 1024 * 1024;
@@ -48,6 +51,16 @@ export interface PassIoOptions {
   onBytes?: (bytesDone: number) => void;
   /** Retries and failures are counted here. */
   errors?: WipeErrorCounts;
+  /**
+   * Bytes a write could not write, or a verification could not read, are added here (see
+   * recovery.ts): also when the pass then stops with an error, the rest of it included.
+   */
+  ranges?: BadRanges;
+  /**
+   * On a verification: ranges its write could not write, not compared (they are already in
+   * the wipe's unwritten ranges; reading bad sectors again would only fail again).
+   */
+  skip?: readonly ByteRange[];
   /** Where to write or read; the whole target by default. Spans are visited in order. */
   spans?: readonly Span[];
   chunkBytes?: number;
@@ -75,16 +88,16 @@ export interface PassIoOptions {
   cacheEmptied?: boolean;
 }
 
-interface Chunk {
-  position: number;
-  length: number;
-}
+/** A chunk of the target: its position, and its offset in the pattern's stream (see Stretch). */
+type Chunk = Stretch;
 
 function* chunksOf(spans: readonly Span[], chunkBytes: number): Generator<Chunk, void> {
+  let streamStart = 0;
   for (const span of spans) {
     for (let offset = 0; offset < span.length; offset += chunkBytes) {
-      yield { position: span.start + offset, length: Math.min(chunkBytes, span.length - offset) };
+      yield { position: span.start + offset, length: Math.min(chunkBytes, span.length - offset), offset: streamStart + offset };
     }
+    streamStart += span.length;
   }
 }
 
@@ -102,16 +115,16 @@ class BackgroundFlush {
 
   constructor(private readonly target: BlockTarget) {}
 
-  async start(): Promise<void> {
-    await this.settle();
+  /** Starts a flush; the previous one must have been settled. */
+  start(): void {
     this.pending = settled(this.target.flush());
   }
 
-  /** Waits for the running flush and throws its error, if any. */
-  async settle(): Promise<void> {
+  /** Waits for the running flush: its error, or null. */
+  async settle(): Promise<Error | null> {
     const error = await this.pending;
     this.pending = Promise.resolve(null);
-    if (error !== null) throw error;
+    return error;
   }
 }
 
@@ -121,50 +134,139 @@ function ioContext(target: BlockTarget, options: PassIoOptions, errors: WipeErro
 
 /**
  * Writes the pattern over the spans (the whole target by default) and makes it durable.
- * Throws typed errors: CANCELLED, DRIVE_UNPLUGGED, IO_ERROR (after retries)…
+ * A stretch that still fails after its retries, or that a failed fsync leaves in doubt, is
+ * written again in small units, each made durable on its own (recovery.ts); what never
+ * succeeds is returned as `unwritten` (and added to options.ranges) and the pass goes on.
+ * Throws typed errors: CANCELLED, DRIVE_UNPLUGGED (also for a drive that stopped responding),
+ * IO_ERROR (a drive failing beyond recovery's budget)…
  */
-export async function writePass(target: BlockTarget, pattern: PassPattern, options: PassIoOptions = {}): Promise<{ bytes: number; seconds: number; cacheEmptied: boolean }> {
+export async function writePass(target: BlockTarget, pattern: PassPattern, options: PassIoOptions = {}): Promise<{ bytes: number; seconds: number; cacheEmptied: boolean; unwritten: ByteRange[] }> {
   const errors = options.errors ?? newErrorCounts();
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  const spans = options.spans ?? [{ start: 0, length: target.size }];
   const cursor = pattern.cursor();
   const flusher = new BackgroundFlush(target);
+  const bad = new BadRangeLog(target.path, 'written', errors);
   const started = performance.now();
   /** Writes in flight, oldest first. */
-  const inflight: { length: number; writing: Promise<Error | null> }[] = [];
+  const inflight: { chunk: Chunk; writing: Promise<Error | null> }[] = [];
+  /** Written, not yet known to be on the drive (no flush that covers them has succeeded), oldest first. */
+  let unconfirmed: Chunk[] = [];
+  /** How many of `unconfirmed` the running background flush covers. */
+  let flushCovers = 0;
+  /** Everything of the pass's stream before this offset is on the drive, or recorded as unwritten. */
+  let settledUpTo = 0;
   let done = 0;
   let sinceFlush = 0;
   let cacheEmptied = false;
+
+  const account = (chunk: Chunk): void => {
+    done += chunk.length;
+    sinceFlush += chunk.length;
+    options.onBytes?.(done);
+  };
+
+  /** Writes a unit of the pattern and makes it durable on its own: false when the medium fails it. */
+  const writeDurably = async (unit: Stretch): Promise<boolean> => {
+    throwIfCancelled(options.signal, target.path);
+    const failure = (await settled(target.writev(pattern.cursorAt(unit.offset).next(unit.length), unit.position))) ?? (await settled(target.flush()));
+    if (failure !== null && !isMediumError(failure)) throw failure;
+    return failure === null;
+  };
+
+  /**
+   * A write failed after its retries (`failedChunk`), or a flush failed (null): with nothing of
+   * ours in flight (an fsync reports the failure of every page it writes, whoever wrote it),
+   * every stretch that may be missing from the drive is written again carefully. After a failed
+   * fsync that is everything written since the last flush that succeeded: Linux marks the lost
+   * pages clean, so a later fsync would "succeed" without them.
+   */
+  const recover = async (failedChunk: Chunk | null, failure: Error): Promise<void> => {
+    if (!isMediumError(failure)) throw failure;
+    const drained = await Promise.all(inflight.splice(0).map(async (entry) => ({ chunk: entry.chunk, failure: await entry.writing })));
+    const flushFailure = await flusher.settle();
+    flushCovers = 0;
+    const syncFailure = await settled(target.flush());
+    for (const problem of [flushFailure, syncFailure, ...drained.map((entry) => entry.failure)]) {
+      if (problem !== null && !isMediumError(problem)) throw problem;
+    }
+    const inDoubt = failedChunk === null || flushFailure !== null || syncFailure !== null;
+    const failedWrites = new Set<Chunk>([...(failedChunk === null ? [] : [failedChunk]), ...drained.filter((entry) => entry.failure !== null).map((entry) => entry.chunk)]);
+    const written = [...unconfirmed, ...(failedChunk === null ? [] : [failedChunk]), ...drained.map((entry) => entry.chunk)];
+    const suspects = inDoubt ? written : written.filter((chunk) => failedWrites.has(chunk));
+    if (inDoubt) noteError(errors, `flushing ${target.path} failed: ${(flushFailure ?? syncFailure ?? failure).message} (what it held is written again)`);
+    unconfirmed = [];
+    for (const chunk of suspects) {
+      settledUpTo = Math.max(settledUpTo, chunk.offset);
+      // A chunk whose own write failed was tried whole, with retries: straight to its units.
+      const whole = !failedWrites.has(chunk) && (await writeDurably(chunk));
+      bad.record(chunk, whole ? [] : await narrowDown(chunk, writeDurably));
+      settledUpTo = chunk.offset + chunk.length;
+    }
+    const last = written.at(-1);
+    if (last !== undefined) settledUpTo = Math.max(settledUpTo, last.offset + last.length);
+    if (failedChunk !== null) account(failedChunk);
+    for (const entry of drained) account(entry.chunk);
+    sinceFlush = 0;
+  };
+
   const completeOldest = async (): Promise<void> => {
     const oldest = inflight.shift();
     if (oldest === undefined) return;
     const failure = await oldest.writing;
-    if (failure !== null) throw failure;
-    done += oldest.length;
-    sinceFlush += oldest.length;
-    options.onBytes?.(done);
+    if (failure !== null) {
+      await recover(oldest.chunk, failure);
+      return;
+    }
+    unconfirmed.push(oldest.chunk);
+    account(oldest.chunk);
     if (sinceFlush >= FLUSH_EVERY_BYTES) {
-      await flusher.start();
+      await settleFlush();
+      flushCovers = unconfirmed.length;
+      flusher.start();
       sinceFlush = 0;
     }
   };
+
+  /** Waits for the background flush: what it covered is on the drive, or recovered. */
+  const settleFlush = async (): Promise<void> => {
+    const failure = await flusher.settle();
+    if (failure !== null) {
+      await recover(null, failure);
+      return;
+    }
+    const covered = unconfirmed.splice(0, flushCovers);
+    flushCovers = 0;
+    const last = covered.at(-1);
+    if (last !== undefined) settledUpTo = last.offset + last.length;
+  };
+
   try {
-    for (const { position, length } of chunksOf(options.spans ?? [{ start: 0, length: target.size }], chunkBytes)) {
+    for (const chunk of chunksOf(spans, chunkBytes)) {
       throwIfCancelled(options.signal, target.path);
       if (inflight.length >= WRITE_DEPTH) await completeOldest();
       // The keystream for this chunk is computed while the earlier ones are being written.
+      const { position, length } = chunk;
       const pieces = cursor.next(length);
-      inflight.push({ length, writing: settled(withRetries(() => target.writev(pieces, position), ioContext(target, options, errors, `writing at byte ${position}`))) });
+      inflight.push({ chunk, writing: settled(withRetries(() => target.writev(pieces, position), ioContext(target, options, errors, `writing at byte ${position}`))) });
     }
     while (inflight.length > 0) await completeOldest();
-    await flusher.settle();
-    await target.flush();
+    await settleFlush();
+    const finalFailure = await settled(target.flush());
+    if (finalFailure !== null) await recover(null, finalFailure);
+    settledUpTo = spans.reduce((sum, span) => sum + span.length, 0);
     if (emptyCacheAfterWrite(target, options)) cacheEmptied = await emptyBufferCache(target.path);
+  } catch (error) {
+    // A pass that stopped for the drive's sake (not a cancel) did not write the rest.
+    if (!(error instanceof PanoramaUsbError && error.outcome === 'cancelled')) bad.recordRest(spans, settledUpTo);
+    throw error;
   } finally {
     // Never return with a write or an fsync still running on a descriptor the caller is about to close.
     await Promise.all(inflight.map((entry) => entry.writing));
-    await flusher.settle().catch(() => undefined);
+    await flusher.settle();
+    if (options.ranges !== undefined) for (const range of bad.ranges) addRange(options.ranges.unwritten, range);
   }
-  return { bytes: done, seconds: (performance.now() - started) / 1000, cacheEmptied };
+  return { bytes: done, seconds: (performance.now() - started) / 1000, cacheEmptied, unwritten: bad.ranges };
 }
 
 /**
@@ -247,31 +349,131 @@ async function planReads(target: BlockTarget, spans: readonly Span[], chunkBytes
 /** Longest stretch a blocking verification keeps its thread before letting the event loop run. */
 const BLOCKING_SLICE_MS = 50;
 
-/** The blocking form of verifyPass's loop (see PassIoOptions.blockingReads): one buffer, read then compare. */
-async function verifyBlocking(target: BlockTarget, plan: ReadPlan, spans: readonly Span[], cursor: PatternCursor, options: PassIoOptions, errors: WipeErrorCounts): Promise<{ bytes: number; mismatchAt: number | null }> {
-  const buffer = plan.buffers[0] ?? Buffer.allocUnsafeSlow(plan.chunkBytes);
-  let done = 0;
-  let sliceStarted = performance.now();
-  for (const { position, length } of chunksOf(spans, plan.chunkBytes)) {
-    throwIfCancelled(options.signal, target.path);
-    // The first attempt goes without a promise or a retry context: measured on a 1 GiB image
-    // file in the disk worker (20 runs each, alternated), a promise awaited per chunk cost ~2.5 %
-    // (medians 2498 against 2569 MB/s; a bare read-and-compare loop 2559).
-    try {
-      plan.reader.readSync(buffer, 0, length, position);
-    } catch (error) {
-      await retryAfterFailure(error, () => Promise.resolve(plan.reader.readSync(buffer, 0, length, position)), ioContext(target, options, errors, `reading at byte ${position}`));
-    }
-    const bad = cursor.check(buffer, length);
-    if (bad >= 0) return { bytes: done + bad, mismatchAt: position + bad };
-    done += length;
-    options.onBytes?.(done);
-    if (performance.now() - sliceStarted >= BLOCKING_SLICE_MS) {
-      await yieldToEventLoop();
-      sliceStarted = performance.now();
-    }
+/** What a verification found; `unverified`: what could not be read back (see recovery.ts). */
+export interface VerifyResult {
+  bytes: number;
+  mismatchAt: number | null;
+  unverified: ByteRange[];
+}
+
+/** The state one verification carries from chunk to chunk, whichever loop reads. */
+interface Verification {
+  target: BlockTarget;
+  pattern: PassPattern;
+  options: PassIoOptions;
+  errors: WipeErrorCounts;
+  cursor: PatternCursor;
+  skip: readonly ByteRange[];
+  bad: BadRangeLog;
+  /** Bytes compared so far. */
+  done: number;
+  /** Stream offset of the chunk being verified: what a verification that stops leaves unread starts there. */
+  readUpTo: number;
+}
+
+/**
+ * A chunk whose read failed after its retries (`readFailed`), or that holds bytes its write
+ * could not write (`skip`): what lies outside `skip` is read again, 64 KiB then 4 KiB units of
+ * it where it fails (recovery.ts), what stays unreadable is recorded, and only bytes that were
+ * both written and read are compared — each part with the pattern from its own offset. Returns
+ * the first byte that differs, or null; the verification's cursor continues after the chunk.
+ */
+async function verifyCarefully(state: Verification, chunk: Chunk, buffer: Buffer, readFailed: Error | null, read: (unit: Stretch) => Promise<boolean>): Promise<number | null> {
+  if (readFailed !== null && !isMediumError(readFailed)) throw readFailed;
+  const end = chunk.position + chunk.length;
+  const leftOut: ByteRange[] = state.skip.filter((range) => range.start < end && range.end > chunk.position);
+  for (const part of outside(chunk.position, end, state.skip)) {
+    const stretch = { position: part.start, length: part.end - part.start, offset: chunk.offset + (part.start - chunk.position) };
+    // The whole chunk was tried already, with retries: a part that is all of it goes to its units.
+    const whole = !(readFailed !== null && stretch.length === chunk.length) && (await read(stretch));
+    const unreadable = whole ? [] : await narrowDown(stretch, read);
+    state.bad.record(stretch, unreadable);
+    for (const range of unreadable) addRange(leftOut, range);
   }
-  return { bytes: done, mismatchAt: null };
+  state.cursor = state.pattern.cursorAt(chunk.offset + chunk.length);
+  for (const part of outside(chunk.position, end, leftOut)) {
+    const length = part.end - part.start;
+    const from = part.start - chunk.position;
+    const differs = state.pattern.cursorAt(chunk.offset + from).check(buffer.subarray(from, from + length), length);
+    if (differs >= 0) {
+      state.done += differs;
+      return part.start + differs;
+    }
+    state.done += length;
+  }
+  state.options.onBytes?.(state.done);
+  return null;
+}
+
+/** A medium error as false (see narrowDown); anything else is thrown. */
+function asAttempt(operation: () => unknown): Promise<boolean> {
+  return Promise.resolve()
+    .then(operation)
+    .then(
+      () => true,
+      (error: unknown) => {
+        if (!isMediumError(error)) throw error;
+        return false;
+      },
+    );
+}
+
+/** The blocking form of verifyPass's loop (see PassIoOptions.blockingReads): one buffer, read then compare. */
+async function verifyBlocking(state: Verification, plan: ReadPlan, spans: readonly Span[]): Promise<number | null> {
+  const { target } = state;
+  const buffer = plan.buffers[0] ?? Buffer.allocUnsafeSlow(plan.chunkBytes);
+  /**
+   * Units of a chunk read again carefully go around the cache (O_DIRECT) on a device: through it,
+   * a read fails for the whole folio around a bad sector — 2 MiB on this machine's kernel, whose
+   * block devices cache in large folios — not for the sector alone.
+   */
+  let careful: BlockTarget | null = null;
+  const carefulReader = (): BlockTarget => (careful ??= target.openDirectReader() ?? plan.reader);
+  try {
+    return await verifyBlockingChunks(state, plan, spans, buffer, carefulReader);
+  } finally {
+    const opened = careful as BlockTarget | null;
+    if (opened !== null && opened !== plan.reader) opened.close();
+  }
+}
+
+async function verifyBlockingChunks(state: Verification, plan: ReadPlan, spans: readonly Span[], buffer: Buffer, carefulReader: () => BlockTarget): Promise<number | null> {
+  const { target, options, errors } = state;
+  let sliceStarted = performance.now();
+  for (const chunk of chunksOf(spans, plan.chunkBytes)) {
+    const { position, length } = chunk;
+    throwIfCancelled(options.signal, target.path);
+    state.readUpTo = chunk.offset;
+    let failure: Error | null = null;
+    // A chunk with bytes its write could not write is read part by part, in verifyCarefully.
+    if (!overlapsAny(state.skip, position, position + length)) {
+      // The first attempt goes without a promise or a retry context: measured on a 1 GiB image
+      // file in the disk worker (20 runs each, alternated), a promise awaited per chunk cost ~2.5 %
+      // (medians 2498 against 2569 MB/s; a bare read-and-compare loop 2559).
+      try {
+        plan.reader.readSync(buffer, 0, length, position);
+      } catch (error) {
+        failure = await settled(retryAfterFailure(error, () => Promise.resolve(plan.reader.readSync(buffer, 0, length, position)), ioContext(target, options, errors, `reading at byte ${position}`)));
+      }
+      if (failure === null) {
+        const bad = state.cursor.check(buffer, length);
+        if (bad >= 0) {
+          state.done += bad;
+          return position + bad;
+        }
+        state.done += length;
+        options.onBytes?.(state.done);
+        if (performance.now() - sliceStarted >= BLOCKING_SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStarted = performance.now();
+        }
+        continue;
+      }
+    }
+    const mismatchAt = await verifyCarefully(state, chunk, buffer, failure, (unit) => asAttempt(() => carefulReader().readSync(buffer, unit.position - position, unit.length, unit.position)));
+    if (mismatchAt !== null) return mismatchAt;
+  }
+  return null;
 }
 
 /**
@@ -279,27 +481,43 @@ async function verifyBlocking(target: BlockTarget, plan: ReadPlan, spans: readon
  * byte that differs. On a Linux block device the bytes come from the drive, not from what the
  * kernel remembers writing: through O_DIRECT (one copy less, and the cache cannot answer), or
  * through the cache once the kernel has emptied it (see planReads). Reads run ahead of the
- * compare, unless they are blocking reads through the cache.
+ * compare, unless they are blocking reads through the cache. A stretch that cannot be read
+ * back is narrowed down and returned as `unverified` (also added to options.ranges); the
+ * verification goes on past it.
  */
-export async function verifyPass(target: BlockTarget, pattern: PassPattern, options: PassIoOptions = {}): Promise<{ bytes: number; mismatchAt: number | null }> {
+export async function verifyPass(target: BlockTarget, pattern: PassPattern, options: PassIoOptions = {}): Promise<VerifyResult> {
   const errors = options.errors ?? newErrorCounts();
   const spans = options.spans ?? [{ start: 0, length: target.size }];
-  const cursor = pattern.cursor();
-  // Direct reads come from the drive whatever the cache holds (and flush what is dirty first);
-  // planReads empties the cache (unless the session's write just did) before it plans reads through it.
-  const plan = await planReads(target, spans, options.chunkBytes, options.blockingReads === true, options.cacheEmptied === true);
-  if (plan.blocking) {
+  const state: Verification = { target, pattern, options, errors, cursor: pattern.cursor(), skip: options.skip ?? [], bad: new BadRangeLog(target.path, 'read', errors), done: 0, readUpTo: 0 };
+  try {
+    // Direct reads come from the drive whatever the cache holds (and flush what is dirty first);
+    // planReads empties the cache (unless the session's write just did) before it plans reads through it.
+    const plan = await planReads(target, spans, options.chunkBytes, options.blockingReads === true, options.cacheEmptied === true);
     try {
-      return await verifyBlocking(target, plan, spans, cursor, options, errors);
+      const mismatchAt = plan.blocking ? await verifyBlocking(state, plan, spans) : await verifyAhead(state, plan, spans);
+      return { bytes: state.done, mismatchAt, unverified: state.bad.ranges };
     } finally {
       if (plan.own) plan.reader.close();
       plan.release();
     }
+  } catch (error) {
+    // A verification that stopped for the drive's sake (not a cancel) did not read the rest.
+    if (!(error instanceof PanoramaUsbError && error.outcome === 'cancelled')) state.bad.recordRest(spans, state.readUpTo);
+    throw error;
+  } finally {
+    if (options.ranges !== undefined) for (const range of state.bad.ranges) addRange(options.ranges.unverified, range);
   }
+}
+
+/** verifyPass's loop with reads in flight ahead of the compare. */
+async function verifyAhead(state: Verification, plan: ReadPlan, spans: readonly Span[]): Promise<number | null> {
+  const { target, options, errors } = state;
   const chunks = chunksOf(spans, plan.chunkBytes);
   const depth = plan.buffers.length;
-  // As in verifyBlocking, the retry context is only made for a read that failed.
+  // As in verifyBlocking, the retry context is only made for a read that failed; a chunk with
+  // bytes its write could not write is read part by part in verifyCarefully instead.
   const readInto = (buffer: Buffer, chunk: Chunk): Promise<Error | null> => {
+    if (overlapsAny(state.skip, chunk.position, chunk.position + chunk.length)) return Promise.resolve(null);
     const read = (): Promise<void> => plan.reader.read(buffer.subarray(0, chunk.length), chunk.position);
     return settled(read().catch((error: unknown) => retryAfterFailure(error, read, ioContext(target, options, errors, `reading at byte ${chunk.position}`))));
   };
@@ -314,26 +532,32 @@ export async function verifyPass(target: BlockTarget, pattern: PassPattern, opti
     queue.push({ chunk: next.value, buffer, reading: readInto(buffer, next.value) });
     issued += 1;
   };
-  let done = 0;
   try {
     for (let index = 0; index < depth; index += 1) issue();
     for (let head = queue.shift(); head !== undefined; head = queue.shift()) {
       const failure = await head.reading;
-      if (failure !== null) throw failure;
       throwIfCancelled(options.signal, target.path);
       const { position, length } = head.chunk;
-      const bad = cursor.check(head.buffer, length);
-      if (bad >= 0) return { bytes: done + bad, mismatchAt: position + bad };
-      done += length;
-      options.onBytes?.(done);
+      state.readUpTo = head.chunk.offset;
+      if (failure === null && !overlapsAny(state.skip, position, position + length)) {
+        const bad = state.cursor.check(head.buffer, length);
+        if (bad >= 0) {
+          state.done += bad;
+          return position + bad;
+        }
+        state.done += length;
+        options.onBytes?.(state.done);
+      } else {
+        const buffer = head.buffer;
+        const mismatchAt = await verifyCarefully(state, head.chunk, buffer, failure, (unit) => asAttempt(() => plan.reader.read(buffer.subarray(unit.position - position, unit.position - position + unit.length), unit.position)));
+        if (mismatchAt !== null) return mismatchAt;
+      }
       // Only now is this buffer free again: the read that reuses it goes out after the compare.
       issue();
     }
-    return { bytes: done, mismatchAt: null };
+    return null;
   } finally {
     // Never return with a read still running on a descriptor that is about to be closed.
     await Promise.all(queue.map((entry) => entry.reading));
-    if (plan.own) plan.reader.close();
-    plan.release();
   }
 }

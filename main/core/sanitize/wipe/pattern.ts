@@ -72,9 +72,24 @@ export class PassPattern {
 
   /** A cursor at byte 0. Each call starts the same stream again: one for the pass, one for its verification. */
   cursor(): PatternCursor {
+    return this.cursorAt(0);
+  }
+
+  /**
+   * A cursor at byte `offset` of the stream, without generating what comes before: a pass that
+   * rewrites or rereads a failing stretch picks the stream up there. In CTR mode the block at
+   * `offset` is the encryption of IV + offset / 16 (OpenSSL counts over the whole 128-bit IV,
+   * big-endian); the bytes before `offset` within that block are made and dropped.
+   */
+  cursorAt(offset: number): PatternCursor {
     if (this.disposed) throw new Error('the pattern was disposed');
     if (this.key === null || this.iv === null) return new ZeroCursor(this.zeros);
-    return new KeystreamCursor(createCipheriv('aes-128-ctr', this.key, this.iv), this.zeros);
+    const counter = counterAt(this.iv, Math.floor(offset / AES_BLOCK_BYTES));
+    const cipher = createCipheriv('aes-128-ctr', this.key, counter);
+    counter.fill(0);
+    const into = offset % AES_BLOCK_BYTES;
+    if (into > 0) cipher.update(this.zeros.subarray(0, into));
+    return new KeystreamCursor(cipher, this.zeros);
   }
 
   /**
@@ -86,6 +101,20 @@ export class PassPattern {
     this.key?.fill(0);
     this.iv?.fill(0);
   }
+}
+
+const AES_BLOCK_BYTES = 16;
+
+/** IV + blocks, as 128-bit big-endian numbers (a fresh buffer: the pattern's IV stays as it is). */
+function counterAt(iv: Buffer, blocks: number): Buffer {
+  const counter = Buffer.from(iv);
+  let carry = BigInt(blocks);
+  for (let index = AES_BLOCK_BYTES - 1; index >= 0 && carry > 0n; index -= 1) {
+    const sum = BigInt(counter[index] ?? 0) + (carry & 0xffn);
+    counter[index] = Number(sum & 0xffn);
+    carry = (carry >> 8n) + (sum >> 8n);
+  }
+  return counter;
 }
 
 class ZeroCursor implements PatternCursor {

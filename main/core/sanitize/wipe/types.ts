@@ -4,6 +4,7 @@
  */
 import type { FatType, TargetFormatter } from '../../disk';
 import type { PassEngine } from './engine';
+import type { ByteRange } from './ranges';
 
 /**
  * - quick: destroys the partition tables and the old filesystems' metadata, then formats. Old
@@ -77,9 +78,20 @@ export interface WipeResult {
   /** Average write speed of the overwrite passes (bytes written / time spent writing them). */
   throughputBytesPerSecond: number;
   errors: WipeErrorCounts;
-  verification: 'passed' | 'failed' | 'not-run';
+  /**
+   * passed: every byte read back as written. failed: see mismatchAt. incomplete: no byte read
+   * back differed, but some were never compared (unwritten or unverified ranges).
+   */
+  verification: 'passed' | 'failed' | 'incomplete' | 'not-run';
   /** Byte offset of the first byte that did not read back as written. */
   mismatchAt: number | null;
+  /**
+   * Bytes some pass could not write, even 4 KiB at a time after its retries (merged over the
+   * passes), and the rest of a pass that stopped for the drive's sake. Any at all: not Clear.
+   */
+  unwrittenRanges: ByteRange[];
+  /** Bytes a verification could not read back (and the rest of one that stopped). Any at all: not Clear. */
+  unverifiedRanges: ByteRange[];
   /**
    * NIST SP 800-88 Rev.2 "Clear" when every byte the host can address was overwritten and read
    * back as written (so never with verify 'off'). Never "Purge": a flash drive's controller keeps spare blocks that no

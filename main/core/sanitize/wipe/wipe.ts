@@ -11,6 +11,7 @@ import { verifiedPasses } from './estimate';
 import { inlinePassEngine, type PassSession } from './engine';
 import type { PassIoOptions, Span } from './pass';
 import { quickEraseRegions } from './quick';
+import { describeRange, newBadRanges, rangeBytes, type BadRanges } from './ranges';
 import { wipeSteps, wipeTimeLeft, type WipeStep } from './time-left';
 import { newErrorCounts, noteError, throwIfCancelled } from './retry';
 import { VERIFY_MODES, WIPE_METHODS, type PassPatternKind, type PassRecord, type VerifyMode, type WipeMethod, type WipeOptions, type WipeResult } from './types';
@@ -64,6 +65,8 @@ export function unstartedResult(targetPath: string, options: { method: WipeMetho
     errors,
     verification: 'not-run',
     mismatchAt: null,
+    unwrittenRanges: [],
+    unverifiedRanges: [],
     nistLevel: 'none',
     formatted: false,
     error: { code: error.code, message: error.message },
@@ -78,6 +81,19 @@ function mismatch(targetPath: string, offset: number, phase: string): PanoramaUs
   );
 }
 
+/** Some bytes were not written or not read back: the drive is failed, whatever else went well. */
+function incomplete(targetPath: string, ranges: BadRanges): PanoramaUsbError {
+  const parts = [
+    ranges.unwritten.length === 0 ? null : `${rangeBytes(ranges.unwritten)} bytes in ${ranges.unwritten.length} place${ranges.unwritten.length === 1 ? '' : 's'} could not be written (first: ${describeRange(ranges.unwritten[0] ?? { start: 0, end: 0 })})`,
+    ranges.unverified.length === 0 ? null : `${rangeBytes(ranges.unverified)} bytes in ${ranges.unverified.length} place${ranges.unverified.length === 1 ? '' : 's'} could not be read back (first: ${describeRange(ranges.unverified[0] ?? { start: 0, end: 0 })})`,
+  ].filter((part): part is string => part !== null);
+  return failed(
+    'WIPE_INCOMPLETE',
+    `${targetPath} has bad sectors: ${parts.join('; ')}. The drive is NOT sanitized, and was not formatted.`,
+    'Do not reuse the drive; if it held secrets, destroy it physically. The certificate lists every range.',
+  );
+}
+
 /** Wipes, verifies and formats one target opened for writing. The caller closes it. */
 export async function wipeTarget(target: BlockTarget, options: WipeOptions): Promise<WipeResult> {
   assertWipeOptions(options);
@@ -85,7 +101,10 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
   const engine = options.passEngine ?? inlinePassEngine;
   const started = new Date();
   const errors = newErrorCounts();
+  const ranges = newBadRanges();
   const passes: PassRecord[] = [];
+  /** Bad bytes known when each pass began: its verification is complete only if none were added since. */
+  const badBytesBefore = new Map<PassRecord, number>();
   const plan = passPlan(method);
   const passCount = Math.max(plan.length, 1);
   let bytesWritten = 0;
@@ -128,6 +147,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
     return {
       signal,
       errors,
+      ranges,
       ...(spans === undefined ? {} : { spans }),
       ...(verifyFollows ? { verifyFollows } : {}),
       onBytes: (bytes) => {
@@ -142,6 +162,7 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
     currentPass = pass;
     const record: PassRecord = { pass, pattern: spans === undefined ? session.kind : 'quick', bytes: 0, startedAt: new Date().toISOString(), endedAt: '', bytesPerSecond: 0, verified: null };
     passes.push(record);
+    badBytesBefore.set(record, rangeBytes(ranges.unwritten) + rangeBytes(ranges.unverified));
     const startedAt = performance.now();
     try {
       await session.write(io(phase, spans, (bytes) => (record.bytes = bytes), verifyFollows));
@@ -164,7 +185,9 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
     try {
       const result = await session.verify(io(phase, spans, (bytes) => (verified = bytes)));
       verified = result.bytes;
-      record.verified = result.mismatchAt === null;
+      // Bytes this pass could not write, or its verification could not read, were not compared: not verified.
+      const complete = rangeBytes(ranges.unwritten) + rangeBytes(ranges.unverified) === badBytesBefore.get(record);
+      record.verified = result.mismatchAt === null && complete;
       if (result.mismatchAt !== null) {
         verification = 'failed';
         mismatchAt = result.mismatchAt;
@@ -215,6 +238,8 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
       }
     }
     if (verifications > 0 && verificationsDone === verifications) verification = 'passed';
+    // Every pass ran to its end around the bad sectors: the drive is still not sanitized.
+    if (ranges.unwritten.length > 0 || ranges.unverified.length > 0) throw incomplete(target.path, ranges);
 
     throwIfCancelled(signal, target.path);
     report('format', jobTotal);
@@ -240,7 +265,10 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
     const everyPassDone = plan.length > 0 && passes.length === plan.length && passes.every((record) => record.bytes === target.size);
     // NIST SP 800-88 Rev.2 Clear: every addressable byte overwritten and read back. An unverified
     // overwrite is not claimed as Clear (the certificate says "None" for it too).
-    const cleared = outcome !== 'cancelled' && method !== 'quick' && everyPassDone && verification === 'passed';
+    const uncovered = ranges.unwritten.length > 0 || ranges.unverified.length > 0;
+    const cleared = outcome !== 'cancelled' && method !== 'quick' && everyPassDone && verification === 'passed' && !uncovered;
+    // Bytes never compared: a verification that found no difference still did not pass.
+    const verified = uncovered && (verification === 'passed' || ranges.unverified.length > 0) && verification !== 'failed' ? 'incomplete' : verification;
     return {
       target: target.path,
       method,
@@ -254,8 +282,10 @@ export async function wipeTarget(target: BlockTarget, options: WipeOptions): Pro
       bytesVerified,
       throughputBytesPerSecond: writeSeconds > 0 ? Math.round(bytesWritten / writeSeconds) : 0,
       errors,
-      verification,
+      verification: verified,
       mismatchAt,
+      unwrittenRanges: ranges.unwritten,
+      unverifiedRanges: ranges.unverified,
       nistLevel: cleared ? 'Clear' : 'none',
       formatted,
       ...(fileSystem === null ? {} : { fileSystem }),
