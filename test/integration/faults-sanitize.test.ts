@@ -7,11 +7,14 @@
  * and a scan of the faulty drive's own store for what was on it before.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BlockTarget } from '../../main/core/disk';
 import { wipeTarget, type VerifyMode, type WipeMethod, type WipeResult } from '../../main/core/sanitize/wipe';
+import type { PendingItem } from '../../main/core/journal';
+import { realisticArchive } from '../support/archives';
 import { parseSingleJson, runBinAsync } from '../support/cli';
 import { faultyDriveUnavailable, startFaultyDrive, type FaultPlan, type FaultyDrive } from '../support/faulty-drive';
 import { imageDir, MiB, sparseImage } from '../support/images';
@@ -54,8 +57,8 @@ describe.skipIf(unavailable !== null)('sanitizing drives with bad sectors', { ti
   afterEach(async () => {
     for (const drive of drives.splice(0)) await drive.stop();
   });
-  const faulty = async (plan: FaultPlan): Promise<FaultyDrive> => {
-    const drive = await startFaultyDrive(SIZE, plan);
+  const faulty = async (plan: FaultPlan, size = SIZE): Promise<FaultyDrive> => {
+    const drive = await startFaultyDrive(size, plan);
     drives.push(drive);
     return drive;
   };
@@ -116,6 +119,40 @@ describe.skipIf(unavailable !== null)('sanitizing drives with bad sectors', { ti
     // The pass was read back, but not all of it.
     expect(text).toMatch(/1 zero 100,663,296 .* NO/);
     expect(text).not.toMatch(/\bclear\b/i);
+  });
+
+  it('a drive pulled out mid-pass: DRIVE_UNPLUGGED, the rest of the pass recorded as not written, and the drive left on `pending` as an interrupted wipe', async () => {
+    const drive = await faulty({ failAfterBytesWritten: 24 * MiB });
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'faults-pending-'));
+    const env = { PANORAMA_USB_DATA_DIR: dataDir };
+    const run = await runBinAsync(['sanitize', drive.device, '--method', 'zero', '--yes', '--json'], { env });
+    expect(run.status, run.stdout + run.stderr).toBe(1);
+    const doc = parseSingleJson(run.stdout) as unknown as BatchDoc;
+    const [result] = doc.results;
+    expect(result).toMatchObject({ outcome: 'failed', nistLevel: 'none', formatted: false, error: { code: 'DRIVE_UNPLUGGED' } });
+    // No flush had succeeded before the drive went: nothing of the pass is known to be on it.
+    expect(result?.unwrittenRanges.at(-1)?.end).toBe(SIZE);
+    const listed = await runBinAsync(['pending', '--json'], { env });
+    const items = (parseSingleJson(listed.stdout) as { pending: PendingItem[] }).pending;
+    expect(items).toEqual([expect.objectContaining({ kind: 'wipe-interrupted', path: drive.device, command: `panorama-usb sanitize ${drive.device} --method zero` })]);
+  });
+
+  it('a drive pulled out mid-write of the archive: DRIVE_UNPLUGGED, and the drive left on `pending` as one that may still hold the archive', async () => {
+    // As big as the appliance needs (sparse: only what is written takes space).
+    const drive = await faulty({ failAfterBytesWritten: 256 * 1024 }, 1100 * MiB);
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'faults-pending-'));
+    const archive = path.join(dataDir, 'certificates-omni_pulled-cam.zip');
+    writeFileSync(archive, realisticArchive());
+    const run = await runBinAsync(['write', archive, drive.device, '--yes', '--json'], { env: { PANORAMA_USB_DATA_DIR: dataDir } });
+    expect(run.status, run.stdout + run.stderr).toBe(1);
+    expect(parseSingleJson(run.stdout)).toMatchObject({ ok: false, error: { code: 'DRIVE_UNPLUGGED' } });
+    const listed = await runBinAsync(['pending', '--json'], { env: { PANORAMA_USB_DATA_DIR: dataDir } });
+    const items = (parseSingleJson(listed.stdout) as { pending: PendingItem[] }).pending;
+    // The archive file given is a local copy the command line never shreds by itself: listed too.
+    expect(items.map((item) => [item.kind, item.path])).toEqual([
+      ['drive-holds-archive', drive.device],
+      ['local-copy-not-shredded', archive],
+    ]);
   });
 
   // Every method and verification mode, in this process (the inline engine reads back with O_DIRECT,

@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PanoramaUsbError, refused } from '../errors';
-import { alignedBuffers, DIRECT_IO_ALIGNMENT } from './aligned';
-import { classifyIoError, classifyOpenError, errnoCode } from './io-errors';
+import { alignedBuffers, borrowAlignedBuffers, DIRECT_IO_ALIGNMENT } from './aligned';
+import { classifyIoError, classifyOpenError, errnoCode, unplugged } from './io-errors';
 
 export const SECTOR_SIZE = 512;
 /** About 2 s in all: far longer than udev's probe, short enough that a mounted drive is reported soon. */
@@ -187,6 +187,49 @@ export class BlockTarget {
   }
 
   /**
+   * An error of an operation on this target, typed. A device whose every sector fails (a stick
+   * pulled out whose node the kernel has not removed yet, or one that died) first answers EIO
+   * like a bad sector does: an I/O error is taken for "unplugged" when the drive no longer
+   * answers a read anywhere.
+   */
+  private classify(error: unknown): PanoramaUsbError {
+    const typed = classifyIoError(error, this.path, this.kind, this.size);
+    if (typed.code !== 'IO_ERROR' || this.kind !== 'device' || this.closed || this.answersReads()) return typed;
+    return unplugged(this.path, error);
+  }
+
+  /**
+   * Whether a direct read (around the kernel's cache, which would answer for a drive long gone)
+   * of 4 KiB at the start, the middle or the end of the drive succeeds. True when that cannot be
+   * tried: an I/O error stays an I/O error unless the drive is shown to be gone.
+   */
+  private answersReads(): boolean {
+    let reader: BlockTarget | null;
+    try {
+      reader = this.openDirectReader();
+    } catch {
+      return false;
+    }
+    if (reader === null) return true;
+    const { buffers, release } = borrowAlignedBuffers(1, DIRECT_IO_ALIGNMENT);
+    const [scratch] = buffers;
+    try {
+      const last = Math.floor((this.size - DIRECT_IO_ALIGNMENT) / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT;
+      const middle = Math.floor(this.size / 2 / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT;
+      return scratch === undefined || [0, middle, last].some((position) => {
+        try {
+          return fs.readSync(reader.fd, scratch, 0, DIRECT_IO_ALIGNMENT, position) > 0;
+        } catch {
+          return false;
+        }
+      });
+    } finally {
+      release();
+      reader.close();
+    }
+  }
+
+  /**
    * A second, read-only descriptor on the same block device that bypasses the kernel's caches
    * (O_DIRECT, Linux): what it reads comes from the drive itself, never from pages the kernel
    * remembers writing, and with one copy less. Buffers, positions and lengths given to it must
@@ -234,7 +277,7 @@ export class BlockTarget {
         done += n;
       }
     } catch (error) {
-      throw classifyIoError(error, this.path, this.kind, this.size);
+      throw this.classify(error);
     }
   }
 
@@ -259,7 +302,7 @@ export class BlockTarget {
         done += usable;
       }
     } catch (error) {
-      throw classifyIoError(error, this.path, this.kind, this.size);
+      throw this.classify(error);
     } finally {
       // Drive contents (an archive's key, read back to verify it) never stay in the scratch.
       scratch.fill(0);
@@ -272,7 +315,7 @@ export class BlockTarget {
     try {
       while (done < length) done += fs.writeSync(this.fd, buffer, offset + done, length - done, position + done);
     } catch (error) {
-      throw classifyIoError(error, this.path, this.kind, this.size);
+      throw this.classify(error);
     }
   }
 
@@ -287,7 +330,7 @@ export class BlockTarget {
         done += bytesRead;
       }
     } catch (error) {
-      throw classifyIoError(error, this.path, this.kind, this.size);
+      throw this.classify(error);
     }
   }
 
@@ -300,7 +343,7 @@ export class BlockTarget {
         done += bytesWritten;
       }
     } catch (error) {
-      throw classifyIoError(error, this.path, this.kind, this.size);
+      throw this.classify(error);
     }
   }
 
@@ -323,7 +366,7 @@ export class BlockTarget {
         pending = afterWritten(pending, bytesWritten);
       }
     } catch (error) {
-      throw classifyIoError(error, this.path, this.kind, this.size);
+      throw this.classify(error);
     }
   }
 
@@ -332,7 +375,7 @@ export class BlockTarget {
     try {
       await fsyncAsync(this.fd);
     } catch (error) {
-      throw classifyIoError(error, this.path, this.kind, this.size);
+      throw this.classify(error);
     }
   }
 
@@ -340,7 +383,7 @@ export class BlockTarget {
     try {
       fs.fsyncSync(this.fd);
     } catch (error) {
-      throw classifyIoError(error, this.path, this.kind, this.size);
+      throw this.classify(error);
     }
   }
 
