@@ -65,6 +65,17 @@ const COMMANDS: readonly CommandSpec[] = [
     build: (c) => c.argument('<target>', 'block device').option('--unmount', "unmount the drive's own mounted volumes first"),
     load: async () => (await driveCommands()).ejectCommand,
   },
+  {
+    name: 'check',
+    summary: 'check that a drive holds what it claims (finds counterfeit sticks); destructive unless --quick --keep-data',
+    build: (c) =>
+      c
+        .argument('<target>', 'block device or image file')
+        .option('--quick', 'a sample of at least 1024 blocks and a bisection, instead of every block')
+        .option('--keep-data', 'with --quick: save the blocks it overwrites and put them back')
+        .option('--unmount', "unmount the drive's own mounted volumes first (named in the confirmation)"),
+    load: async () => (await import('./commands/check')).checkCommand,
+  },
   { name: 'files', summary: "list the files on the drive's FAT volume", build: (c) => c.argument('<target>', 'block device or image file'), load: async () => (await driveCommands()).filesCommand },
   {
     name: 'write',

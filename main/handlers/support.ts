@@ -8,6 +8,7 @@ import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../preload/c
 import type { AuditAction, AuditOutcome, AuditSubject } from '../core/audit';
 import { resolveTarget, type Drive } from '../core/drives';
 import { refused } from '../core/errors';
+import { assertNotCounterfeit } from '../core/capacity';
 import { chooseDrive, type ChosenDrive } from '../core/target';
 import type { JournalSession } from '../core/journal';
 import type { CoreServices } from '../services';
@@ -40,7 +41,10 @@ export async function driveForRequest(services: CoreServices, drivePath: string,
 /** The same for destructive work: the drive chosen (judged eligible for `purpose`, identity taken), resolved once; only the volumes in `unmount` may be unmounted. */
 export async function chosenForRequest(services: CoreServices, drivePath: string, training: boolean, purpose: 'provision' | 'sanitize', unmount: readonly string[]): Promise<ChosenDrive> {
   await checkWorldDrive(services, drivePath, training);
-  return chooseDrive(drivePath, purpose, { unmount });
+  const chosen = await chooseDrive(drivePath, purpose, { unmount });
+  // An archive is never written to a drive its capacity check found counterfeit (`panorama-usb check`).
+  if (purpose === 'provision') assertNotCounterfeit(services.options.dataDir, chosen.assessment.drive);
+  return chosen;
 }
 
 export { driveFacts } from '../core/records';

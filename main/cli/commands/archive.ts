@@ -3,6 +3,8 @@ import path from 'node:path';
 import { inspectArchiveBytes, readArchiveFile, writeArchive, type ArchiveReport, type WriteArchiveReport, type WritePhase } from '../../core/archive';
 import { describeDrive, formatSize } from '../../core/drives';
 import { driveFacts, writeSubject } from '../../core/records';
+import { defaultDataDir } from '../../core/app/data-dir';
+import { assertNotCounterfeit } from '../../core/capacity';
 import { chooseDrive } from '../../core/target';
 import { recordDriveWrite } from '../records';
 import type { CliRuntime, CommandOutcome } from '../runtime';
@@ -59,6 +61,8 @@ export async function writeCommand(runtime: CliRuntime, args: string[], options:
     // Refusals of the archive come before anything about the drive.
     const report = await inspectArchiveBytes(bytes, fileName);
     const chosen = await chooseDrive(targetPath, 'provision', { unmount: options['unmount'] === true });
+    // Never to a drive whose capacity check found it counterfeit (`check`): the archive could be lost past its real size.
+    assertNotCounterfeit(defaultDataDir(), chosen.assessment.drive);
     for (const warning of [...report.warnings, ...chosen.assessment.warnings.map((reason) => reason.message)]) runtime.note(`warning: ${warning}`);
     const drive = describeDrive(chosen.assessment.drive);
     await runtime.confirm(withUnmounts([chosen], format ? `Erase everything on ${drive} and write ${fileName} to` : `Write ${fileName} (replacing other certificates-omni_*.zip at the root) to`), format ? 'it' : drive);

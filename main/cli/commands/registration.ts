@@ -20,6 +20,8 @@ import {
   type ProvisionReport,
 } from '../../core/registration';
 import { runAppliance } from '../../core/simulator/appliance';
+import { defaultDataDir } from '../../core/app/data-dir';
+import { assertNotCounterfeit } from '../../core/capacity';
 import { chooseDrive } from '../../core/target';
 import { recordDriveWrite } from '../records';
 import type { CliRuntime, CommandOutcome } from '../runtime';
@@ -64,6 +66,8 @@ export async function provisionCommand(runtime: CliRuntime, _args: string[], opt
   // Everything refusable is refused before AWS is called and before the drive is touched.
   const { warnings } = checkProvisionRequest(request);
   const chosen = await chooseDrive(text(options['target']) ?? '', 'provision', { unmount: options['unmount'] === true });
+  // Never to a drive whose capacity check found it counterfeit (`check`), before the device is created.
+  assertNotCounterfeit(defaultDataDir(), chosen.assessment.drive);
   for (const warning of [...warnings, ...chosen.assessment.warnings.map((reason) => reason.message)]) runtime.note(`warning: ${warning}`);
   await runtime.confirm(withUnmounts([chosen], `Create the Panorama device "${name}" and erase`), `${describeDrive(chosen.assessment.drive)} to write its configuration archive`);
   const client = createPanoramaClient(clientOptions(options));

@@ -3,7 +3,7 @@
  * (subject: a flat record of ids, paths, hashes, codes — never a secret), and the chain fields
  * that make an edit, a removal or a reordering detectable.
  */
-export const AUDIT_ACTIONS = ['inspect', 'format', 'write', 'provision', 'registration', 'decommission', 'shred', 'scan', 'collect-logs', 'sanitize', 'eject', 'journal', 'training'] as const;
+export const AUDIT_ACTIONS = ['inspect', 'format', 'write', 'provision', 'registration', 'decommission', 'shred', 'scan', 'collect-logs', 'sanitize', 'eject', 'journal', 'training', 'check'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_OUTCOMES = ['succeeded', 'failed', 'cancelled', 'refused', 'info'] as const;
