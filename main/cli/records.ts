@@ -65,7 +65,7 @@ export async function recordWipes<R extends { outcome: 'sanitized' | 'failed' | 
     const sessionId = sessions[index];
     // A drive pulled out (or that stopped responding) mid-wipe may come back: its session stays
     // open as an interrupted wipe, on the pending list until the drive is sanitized.
-    if (result.outcome === 'failed' && INTERRUPTING_CODES.has(result.error?.code ?? '')) continue;
+    if (result.outcome !== 'sanitized' && INTERRUPTING_CODES.has(result.error?.code ?? '')) continue;
     // A quick erase leaves file contents in the data area: it ends its own session, and clears no archive.
     if (result.outcome !== 'sanitized' || wipe.method === 'quick' || drive === undefined) {
       await records.update(sessionId, () => ({ wiping: null, finished: true }));

@@ -155,6 +155,42 @@ describe.skipIf(unavailable !== null)('sanitizing drives with bad sectors', { ti
     ]);
   });
 
+  it('a drive that stalls: the CLI says "not responding" and Ctrl+C takes effect within 2 s though a write is stuck in the kernel — cancelled, state unknown, left on `pending`', async () => {
+    // Big enough (sparse) that the pass is still writing when the stall begins.
+    const drive = await faulty({}, 1024 * MiB);
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'faults-stall-'));
+    // An object: its fields change inside the callback, where control-flow analysis does not follow.
+    const at: { stalled: number | null; interrupted: number | null; reported: number | null } = { stalled: null, interrupted: null, reported: null };
+    // Stall seconds: 1, so the test waits on what the CLI says, not on 30 s.
+    const running = runBinAsync(['sanitize', drive.device, '--method', 'zero', '--yes'], {
+      env: { PANORAMA_USB_DATA_DIR: dataDir, PANORAMA_USB_STALL_SECONDS: '1' },
+      onStderr: (soFar, child) => {
+        if (at.stalled === null && soFar.includes('pass 1/1: zero')) {
+          // Every operation of the drive now waits until the plan changes: as a stick that hangs.
+          drive.setPlan({ stall: {} });
+          at.stalled = Date.now();
+        }
+        if (at.interrupted === null && /not responding \(no progress for \d+ s\)/.test(soFar)) {
+          at.interrupted = Date.now();
+          child.kill('SIGINT');
+        }
+        if (at.interrupted !== null && at.reported === null && /DRIVE_NOT_RESPONDING|NOT sanitized/.test(soFar.slice(soFar.indexOf('Cancelling')))) {
+          at.reported = Date.now();
+          // The report is out: the drive may answer again (the process can only end once the kernel returns its syscall).
+          drive.setPlan({});
+        }
+      },
+    });
+    const run = await running;
+    expect(run.status, run.stderr).toBe(3);
+    expect(run.stderr).toMatch(/stopped responding and was left as it is: what it holds now is unknown, and it is NOT sanitized/);
+    expect(at.interrupted).not.toBeNull();
+    expect(at.reported).not.toBeNull();
+    expect((at.reported ?? 0) - (at.interrupted ?? 0)).toBeLessThan(2000);
+    const listed = await runBinAsync(['pending', '--json'], { env: { PANORAMA_USB_DATA_DIR: dataDir } });
+    expect((parseSingleJson(listed.stdout) as { pending: PendingItem[] }).pending).toEqual([expect.objectContaining({ kind: 'wipe-interrupted', path: drive.device })]);
+  });
+
   // Every method and verification mode, in this process (the inline engine reads back with O_DIRECT,
   // where the CLI's disk worker reads through the emptied cache): never Clear, the ranges exact.
   it.each<{ method: WipeMethod; verify: VerifyMode; plan: FaultPlan; unwritten: { start: number; end: number }[]; unverified: { start: number; end: number }[] }>([

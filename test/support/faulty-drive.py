@@ -73,14 +73,15 @@ class FaultyDrive(pyfuse3.Operations):
 
     async def maybe_stall(self, start, end):
         stall = self.current_plan().get("stall")
-        if not stall or (stall.get("ranges") is not None and not overlaps(stall["ranges"], start, end)):
+        # "stall": {} stalls everything: an empty plan entry is falsy, so test for None.
+        if stall is None or (stall.get("ranges") is not None and not overlaps(stall["ranges"], start, end)):
             return
         self.stats["stalls"] += 1
         self.save_stats()
         if stall.get("ms") is not None:
             await trio.sleep(stall["ms"] / 1000)
             return
-        while self.current_plan().get("stall"):
+        while self.current_plan().get("stall") is not None:
             await trio.sleep(0.05)
 
     def fail(self, kind):

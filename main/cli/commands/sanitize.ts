@@ -26,33 +26,64 @@ const METHOD_WORDS: Readonly<Record<WipeMethod, string>> = {
 /** Redraws at most this often, however many drives report (each reports at ≤ 4 Hz). */
 const STATUS_INTERVAL_MS = 250;
 
+/** No progress for this long and a drive is said to be not responding (PANORAMA_USB_STALL_SECONDS changes it). */
+const DEFAULT_STALL_SECONDS = 30;
+
+function stallSeconds(): number {
+  const asked = Number(process.env['PANORAMA_USB_STALL_SECONDS']);
+  return Number.isFinite(asked) && asked > 0 ? asked : DEFAULT_STALL_SECONDS;
+}
+
 /**
  * A note per drive's phase change; on a terminal, a status block with one bar per drive, redrawn
- * at most 4 times a second.
+ * at most 4 times a second. A drive whose bytes have not moved for the stall time is said to be
+ * not responding (a note, and its status line counts the time), until it moves again.
  */
-function progressPrinter(runtime: CliRuntime): (progress: WipeProgress) => void {
+function progressPrinter(runtime: CliRuntime): { onProgress: (progress: WipeProgress) => void; stop: () => void } {
   const phases = new Map<string, string>();
   // Drives keep the line they first reported on.
-  const latest = new Map<string, WipeProgress>();
+  const latest = new Map<string, { progress: WipeProgress; movedAt: number; stalled: boolean }>();
+  const stallMs = stallSeconds() * 1000;
   let drawnAt = 0;
-  return (progress) => {
-    latest.set(progress.target, progress);
-    if (phases.get(progress.target) !== progress.phase) {
-      phases.set(progress.target, progress.phase);
-      runtime.note(`${progress.target}: ${progress.phase}`);
-    }
-    const now = Date.now();
-    if (now - drawnAt < STATUS_INTERVAL_MS) return;
+  const draw = (now: number): void => {
     drawnAt = now;
     const nameWidth = Math.max(...[...latest.keys()].map((target) => target.length));
-    runtime.status([...latest.values()].map((state) => statusLine(state, nameWidth)));
+    runtime.status([...latest.values()].map((state) => statusLine(state.progress, nameWidth, state.stalled ? now - state.movedAt : null)));
+  };
+  // Progress stops coming from a stuck drive: time is checked on a clock of its own.
+  const clock = setInterval(() => {
+    const now = Date.now();
+    let changed = false;
+    for (const state of latest.values()) {
+      if (state.stalled || now - state.movedAt < stallMs) continue;
+      state.stalled = true;
+      changed = true;
+      runtime.note(`${state.progress.target}: not responding (no progress for ${Math.round((now - state.movedAt) / 1000)} s); Ctrl+C cancels, leaving it in an unknown state`);
+    }
+    if (changed || [...latest.values()].some((state) => state.stalled)) draw(now);
+  }, 1000);
+  clock.unref();
+  return {
+    onProgress: (progress) => {
+      const now = Date.now();
+      const before = latest.get(progress.target);
+      const still = before !== undefined && before.progress.bytesDone === progress.bytesDone && before.progress.phase === progress.phase;
+      latest.set(progress.target, still ? { progress, movedAt: before.movedAt, stalled: before.stalled } : { progress, movedAt: now, stalled: false });
+      if (phases.get(progress.target) !== progress.phase) {
+        phases.set(progress.target, progress.phase);
+        runtime.note(`${progress.target}: ${progress.phase}`);
+      }
+      if (now - drawnAt >= STATUS_INTERVAL_MS) draw(now);
+    },
+    stop: () => clearInterval(clock),
   };
 }
 
-/** "/dev/sdb  [████████░░░░░░░░░░░░]  41%  pass 1/2: random  31.2 MB/s  12 min left" */
-function statusLine(progress: WipeProgress, nameWidth: number): string {
+/** "/dev/sdb  [████████░░░░░░░░░░░░]  41%  pass 1/2: random  31.2 MB/s  12 min left", or "… not responding for 42 s". */
+function statusLine(progress: WipeProgress, nameWidth: number, stalledMs: number | null): string {
   const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : 0;
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  if (stalledMs !== null) return `${progress.target.padEnd(nameWidth)}  ${textBar(fraction)} ${percent}  ${progress.phase}  NOT RESPONDING for ${formatTimeLeft(stalledMs / 1000)}`;
   // Nothing rather than "0 bytes/s" or "0 s left" before a speed is known or while formatting.
   const speed = progress.bytesPerSecond > 0 ? `  ${formatSize(progress.bytesPerSecond)}/s` : '';
   const eta = progress.etaSeconds === null || progress.etaSeconds === 0 ? '' : `  ${formatTimeLeft(progress.etaSeconds)} left`;
@@ -80,8 +111,9 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
   await runtime.confirm(withUnmounts(chosen, `Erase (${METHOD_WORDS[method]}) and reformat${chosen.length === 1 ? '' : ` ${chosen.length} drives:`}`), names, chosen.length > 1 ? { typed: String(chosen.length) } : {});
 
   const records = await runtime.records();
+  const printer = progressPrinter(runtime);
   const results = await recordWipes(records, chosen.map((drive) => driveFacts(drive.assessment.drive)), { method, verify }, () =>
-    sanitizeDrives(chosen, { method, verify, signal: runtime.signal, onProgress: progressPrinter(runtime), passEngine: passEngineFor(runtime.diskWorkerScript) }),
+    sanitizeDrives(chosen, { method, verify, signal: runtime.signal, onProgress: printer.onProgress, passEngine: passEngineFor(runtime.diskWorkerScript) }).finally(printer.stop),
   );
   const wiped = results.flatMap((wipe, index) => {
     const drive = chosen[index]?.assessment.drive;

@@ -387,11 +387,29 @@ export class BlockTarget {
     }
   }
 
+  /**
+   * A thread abandoned while it may still be inside a read or write on this descriptor (a drive
+   * that stopped responding): close() then waits for it, so the descriptor's number is never
+   * reused under a syscall that has not returned.
+   */
+  closeAfter(busy: Promise<unknown>): void {
+    this.busy.push(busy.then(
+      () => undefined,
+      () => undefined,
+    ));
+  }
+
+  private readonly busy: Promise<void>[] = [];
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     if (!this.ownsDescriptor) return;
-    fs.closeSync(this.fd);
-    if (this.directFd !== null) fs.closeSync(this.directFd);
+    const release = (): void => {
+      fs.closeSync(this.fd);
+      if (this.directFd !== null) fs.closeSync(this.directFd);
+    };
+    if (this.busy.length === 0) release();
+    else void Promise.all(this.busy).then(release);
   }
 }

@@ -7,11 +7,18 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { BlockTarget } from '../disk';
-import { failed, type PanoramaUsbError } from '../errors';
+import { cancelled, failed, type PanoramaUsbError } from '../errors';
 import { addRanges, inlinePassEngine, noteError, type PassEngine, type PassIoOptions, type PassPatternKind, type PassSession, type VerifyOutcome, type WipeErrorCounts } from '../sanitize/wipe';
 import { errorFromWorker, type FromPassOperation, type FromWorker, type PassRunRequest, type ToWorker } from './protocol';
 
 type Ending = Exclude<FromPassOperation, { type: 'pass-bytes' }>;
+
+/**
+ * A cancel the worker has not answered by then is stuck in the kernel (a drive that stopped
+ * responding: a read or write that does not return): the session is abandoned, so that the
+ * cancel takes effect within 2 s whatever the drive does.
+ */
+export const ABANDON_AFTER_MS = 1000;
 
 function isPassOperationMessage(message: FromWorker): message is FromPassOperation {
   return message.type.startsWith('pass-') && message.type !== 'pass-ready';
@@ -30,11 +37,13 @@ class WorkerPassSession implements PassSession {
   /** The operation waiting for the worker, if any: one at a time. */
   private current: { onMessage: (message: FromPassOperation) => void; onLost: (error: PanoramaUsbError) => void } | null = null;
   private lost: PanoramaUsbError | null = null;
+  /** Given up on while a syscall of its may still be running (see ABANDON_AFTER_MS). */
+  private abandoned = false;
   private readonly opened: Promise<void>;
 
   constructor(
     workerScript: string,
-    target: BlockTarget,
+    private readonly target: BlockTarget,
     readonly kind: PassPatternKind,
   ) {
     this.worker = new Worker(workerScript);
@@ -61,6 +70,25 @@ class WorkerPassSession implements PassSession {
     this.current?.onLost(error);
   }
 
+  /**
+   * Stops waiting for a worker stuck in the kernel: the operation ends as cancelled with the
+   * drive's state unknown; the worker is told to stop, and the target's descriptor is only
+   * closed once the worker has exited (its syscall returned), never under it.
+   */
+  private abandon(): void {
+    if (this.current === null || this.abandoned) return;
+    this.abandoned = true;
+    this.target.closeAfter(this.exited);
+    this.lose(
+      cancelled(
+        'DRIVE_NOT_RESPONDING',
+        `${this.target.path} stopped responding and was left as it is: what it holds now is unknown, and it is NOT sanitized.`,
+        'Unplug the drive and plug it in again, then sanitize it again; if it never answers again, destroy it physically.',
+      ),
+    );
+    void this.worker.terminate();
+  }
+
   ready(): Promise<void> {
     return this.opened;
   }
@@ -76,9 +104,14 @@ class WorkerPassSession implements PassSession {
         reported = bytes;
         onBytes?.(bytes);
       };
-      const onAbort = (): void => this.worker.postMessage({ type: 'cancel' } satisfies ToWorker);
+      let abandonTimer: NodeJS.Timeout | null = null;
+      const onAbort = (): void => {
+        this.worker.postMessage({ type: 'cancel' } satisfies ToWorker);
+        abandonTimer ??= setTimeout(() => this.abandon(), ABANDON_AFTER_MS);
+      };
       const end = (): void => {
         this.current = null;
+        if (abandonTimer !== null) clearTimeout(abandonTimer);
         signal?.removeEventListener('abort', onAbort);
       };
       this.current = {
@@ -122,6 +155,8 @@ class WorkerPassSession implements PassSession {
 
   /** Resolves once the worker has zeroed the key and exited: only then may the caller close the target. */
   async close(): Promise<void> {
+    // Abandoned: the worker exits when its syscall returns, which may be never; the target waits for it (closeAfter).
+    if (this.abandoned) return;
     if (this.lost === null) this.worker.postMessage({ type: 'pass-close' } satisfies ToWorker);
     await this.exited;
   }

@@ -29,6 +29,22 @@ function badSectors(row: DriveResult): string | null {
 interface DriveProgress {
   latest: SanitizeProgress;
   speeds: number[];
+  /** When its bytes last moved (Date.now()): a drive that stopped responding sends no more progress. */
+  movedAt: number;
+}
+
+/** No progress for this long: the row says the drive is not responding (as the CLI does by default). */
+const STALL_MS = 30_000;
+
+/** A clock that ticks once a second while `running`: a stalled drive's row counts without events. */
+function useSeconds(running: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return undefined;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
+  return now;
 }
 
 /** The Sanitize flow: several drives, a method, a typed confirmation, a row per drive, certificates. */
@@ -63,7 +79,8 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
     startTransition(() => setRows((current) => {
       const next = new Map(current);
       const previous = current.get(progress.target);
-      next.set(progress.target, { latest: progress, speeds: [...(previous?.speeds ?? []), progress.bytesPerSecond].slice(-MAX_SAMPLES) });
+      const moved = previous === undefined || previous.latest.bytesDone !== progress.bytesDone || previous.latest.phase !== progress.phase;
+      next.set(progress.target, { latest: progress, speeds: [...(previous?.speeds ?? []), progress.bytesPerSecond].slice(-MAX_SAMPLES), movedAt: moved ? Date.now() : previous.movedAt });
       return next;
     }));
   });
@@ -86,6 +103,7 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
       }),
     );
   };
+  const now = useSeconds(job.status === 'running');
   const count = String(paths.length);
   const body = (() => {
     switch (stepId) {
@@ -139,9 +157,16 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
                     {row === undefined ? (
                       <p>{drivePath}: waiting…</p>
                     ) : (
-                      <ProgressBar label={`${drivePath}: ${row.latest.phase}`} done={row.latest.bytesDone} total={row.latest.bytesTotal} bytesPerSecond={row.latest.bytesPerSecond} etaSeconds={row.latest.etaSeconds}>
-                        <ThroughputChart samples={row.speeds} label={`Speed of ${drivePath}, latest ${formatBytes(row.latest.bytesPerSecond)}/s`} />
-                      </ProgressBar>
+                      <>
+                        <ProgressBar label={`${drivePath}: ${row.latest.phase}`} done={row.latest.bytesDone} total={row.latest.bytesTotal} bytesPerSecond={row.latest.bytesPerSecond} etaSeconds={row.latest.etaSeconds}>
+                          <ThroughputChart samples={row.speeds} label={`Speed of ${drivePath}, latest ${formatBytes(row.latest.bytesPerSecond)}/s`} />
+                        </ProgressBar>
+                        {job.status === 'running' && now - row.movedAt > STALL_MS ? (
+                          <p className="notice notice--error" role="status" data-testid="not-responding">
+                            Not responding for {formatDuration((now - row.movedAt) / 1000)}. You can cancel: the drive is then left in an unknown state, NOT sanitized.
+                          </p>
+                        ) : null}
+                      </>
                     )}
                   </li>
                 );
