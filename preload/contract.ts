@@ -235,7 +235,8 @@ export const ShredReportSchema = z.object({
 });
 export type ShredReport = z.infer<typeof ShredReportSchema>;
 
-export const LogBundleSchema = z.object({ bundlePath: z.string(), files: z.number(), redactions: z.number(), sha256: z.string() });
+/** `unreadable`: logs the drive could not read (bad sectors), named so nobody takes the bundle for complete. */
+export const LogBundleSchema = z.object({ bundlePath: z.string(), files: z.number(), unreadable: z.array(z.string()), redactions: z.number(), sha256: z.string() });
 export type LogBundle = z.infer<typeof LogBundleSchema>;
 
 export const LeftoverSchema = z.object({ path: z.string(), size: z.number(), modifiedAt: z.string(), reason: z.string() });

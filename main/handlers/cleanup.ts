@@ -28,9 +28,9 @@ export function cleanupHandlers(services: CoreServices): Handlers<'cleanup.colle
       }
       // The bundle is redacted already: hashing it reads no secret.
       const digest = sha256(await readFile(report.out));
-      await record(services, 'collect-logs', 'succeeded', { drive: drive.path, bundle: report.out, files: report.files.length, redactions: report.redactions, sha256: digest });
+      await record(services, 'collect-logs', 'succeeded', { drive: drive.path, bundle: report.out, files: report.files.length, unreadable: report.unreadable.length, redactions: report.redactions, sha256: digest });
       await journal(services, sessionId, () => ({}));
-      return { bundlePath: report.out, files: report.files.length, redactions: report.redactions, sha256: digest };
+      return { bundlePath: report.out, files: report.files.length, unreadable: report.unreadable.map((log) => log.name), redactions: report.redactions, sha256: digest };
     },
     'cleanup.shred': async ({ paths, sessionId }) => {
       const report = await shredFiles(paths);

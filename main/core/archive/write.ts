@@ -5,7 +5,7 @@
  * never written anywhere else. The source is never modified.
  */
 import { createHash } from 'node:crypto';
-import { cancelled } from '../errors';
+import { cancelled, failed, PanoramaUsbError } from '../errors';
 import { FatVolume, formatTarget, locateFatVolume, verifyFileOnTarget, DEFAULT_LABEL, type BlockTarget, type FormatResult } from '../disk';
 import { ejectAfterWrite, type EjectResult } from '../access';
 import { openChosenDrive, type ChosenDrive } from '../target';
@@ -88,6 +88,23 @@ export async function writeArchiveVolume(target: BlockTarget, source: { bytes: B
   return { formatted, removedArchives };
 }
 
+/**
+ * A write whose archive could not be written or read back whole — bad sectors where it lands, or
+ * bytes that came back different — leaves a drive that may hold part of the archive, key
+ * included. The journal keeps it as holding the archive (`pending`, the home screen) until it is
+ * sanitized; the error says so. Overwriting the partial copy in place is not attempted: the
+ * sectors that failed are where it lies. A drive pulled out or a cancel keeps its own error.
+ */
+function partialCopy(error: unknown, drivePath: string, fileName: string): unknown {
+  if (!(error instanceof PanoramaUsbError) || !['IO_ERROR', 'VERIFY_MISMATCH'].includes(error.code)) return error;
+  return failed(
+    'WRITE_VERIFY_FAILED',
+    `${fileName} could not be written to ${drivePath} and read back whole (${error.message.replace(/\.$/, '')}). The drive may hold part of the archive, its private key included: it stays listed as holding it (panorama-usb pending) until it is sanitized.`,
+    `Write the archive to another drive; sanitize this one (panorama-usb sanitize ${drivePath} --method zero) or, if that fails too, destroy it physically.`,
+    error,
+  );
+}
+
 export async function writeArchive(source: { bytes: Buffer; fileName: string }, chosen: ChosenDrive, options: WriteArchiveOptions): Promise<WriteArchiveReport> {
   const { bytes, fileName } = source;
   const { volumeWriter = writeArchiveVolume, ...volumeOptions } = options;
@@ -101,10 +118,18 @@ export async function writeArchive(source: { bytes: Buffer; fileName: string }, 
   // verification use this target's descriptors.
   const target = await openChosenDrive(chosen);
   let written: VolumeWriteResult;
+  // An object: the phase changes inside the callback, where control-flow analysis does not follow.
+  const reached: { phase: WritePhase } = { phase: 'check' };
+  const onPhase = (next: WritePhase): void => {
+    reached.phase = next;
+    options.onPhase?.(next);
+  };
   try {
-    written = await volumeWriter(target, source, volumeOptions);
-    options.onPhase?.('verify');
+    written = await volumeWriter(target, source, { ...volumeOptions, onPhase });
+    onPhase('verify');
     await verifyFileOnTarget(target, `/${fileName}`, { sha256, size: bytes.length });
+  } catch (error) {
+    throw reached.phase === 'write' || reached.phase === 'verify' ? partialCopy(error, chosen.assessment.drive.path, fileName) : error;
   } finally {
     target.close();
   }

@@ -73,6 +73,11 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
             {state.logs.files} log {state.logs.files === 1 ? 'file' : 'files'} saved to <code>{state.logs.bundlePath}</code> ({state.logs.redactions} redactions).
           </p>
         )}
+        {state.logs === null || state.logs.unreadable.length === 0 ? null : (
+          <p className="notice notice--error" role="status" data-testid="logs-unreadable">
+            Not collected — the drive could not read {state.logs.unreadable.join(', ')} (bad sectors); the bundle&apos;s manifest names {state.logs.unreadable.length === 1 ? 'it' : 'them'}.
+          </p>
+        )}
         <ErrorNotice error={logs.error} />
       </section>
 

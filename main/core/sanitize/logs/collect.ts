@@ -11,7 +11,7 @@ import { PRODUCT } from '../../app';
 import { withDriveVolume } from '../../access';
 import type { FatEntry, FatVolume } from '../../disk';
 import { describeDrive, requireEligible, resolveTarget, type Drive } from '../../drives';
-import { refused } from '../../errors';
+import { failed, PanoramaUsbError, refused } from '../../errors';
 import { checkOutputPath, writeZipExclusive, type BundleEntry } from './bundle';
 import { MIN_BASE64_RUN, REDACTION_MARKS, redactLog, type RedactionCounts } from './redact';
 
@@ -33,11 +33,19 @@ export interface LogFileReport {
   modifiedAt: string | null;
 }
 
+/** A log the drive could not read (bad sectors where it lies): named in the bundle, never silently missing. */
+export interface UnreadableLog {
+  name: string;
+  bytes: number;
+  error: { code: string; message: string };
+}
+
 export interface LogBundleReport {
   out: string;
   drive: { path: string; description: string };
   collectedAt: string;
   files: LogFileReport[];
+  unreadable: UnreadableLog[];
   redactions: number;
   bundleBytes: number;
 }
@@ -58,7 +66,7 @@ interface RawLog {
   data: Buffer;
 }
 
-function readLogs(volume: FatVolume, drivePath: string): RawLog[] {
+function readLogs(volume: FatVolume, drivePath: string): { logs: RawLog[]; unreadable: UnreadableLog[] } {
   if (!volume.exists(LOGS_FOLDER)) throw noLogs(drivePath, `there is no ${LOGS_FOLDER} folder`);
   const folder = volume.list('/').find((entry) => entry.name.toLowerCase() === LOGS_FOLDER.slice(1));
   if (folder !== undefined && !folder.isDirectory) throw noLogs(drivePath, `${LOGS_FOLDER} is a file, not a folder`);
@@ -73,13 +81,25 @@ function readLogs(volume: FatVolume, drivePath: string): RawLog[] {
     }
   }
   const logs: RawLog[] = [];
+  const unreadable: UnreadableLog[] = [];
   try {
-    for (const entry of entries) logs.push({ entry, data: volume.readFile(entry.path) });
+    for (const entry of entries) {
+      try {
+        logs.push({ entry, data: volume.readFile(entry.path) });
+      } catch (error) {
+        // A bad sector in one log costs that log, not the others: it is named in the bundle.
+        if (!(error instanceof PanoramaUsbError && error.code === 'IO_ERROR')) throw error;
+        unreadable.push({ name: entry.name, bytes: entry.size, error: { code: error.code, message: error.message } });
+      }
+    }
   } catch (error) {
     for (const log of logs) log.data.fill(0);
     throw error;
   }
-  return logs;
+  if (logs.length === 0) {
+    throw failed('LOGS_UNREADABLE', `None of the ${entries.length} logs under ${LOGS_FOLDER} on ${drivePath} could be read (${unreadable[0]?.error.message.replace(/\.$/, '') ?? 'I/O error'}).`, 'The drive is failing where the logs lie: try another USB port; if it persists, the logs are lost.');
+  }
+  return { logs, unreadable };
 }
 
 function sha256(data: Buffer): string {
@@ -94,7 +114,7 @@ export async function collectLogs(drivePath: string, outPath: string, options: C
   // Reading changes nothing, so a write-protected, mounted or small drive is fine; a system drive
   // or a RAM device never held the appliance's logs, and naming one is a slip worth stopping.
   requireEligible(drive, 'read');
-  const raw = await withDriveVolume(drive.path, drive.size === null ? {} : { knownSize: drive.size }, (volume) => readLogs(volume, drive.path));
+  const { logs: raw, unreadable } = await withDriveVolume(drive.path, drive.size === null ? {} : { knownSize: drive.size }, (volume) => readLogs(volume, drive.path));
 
   const collectedAt = (options.now ?? new Date()).toISOString();
   const entries: BundleEntry[] = [];
@@ -141,8 +161,9 @@ export async function collectLogs(drivePath: string, outPath: string, options: C
       redactionsByKind: file.redactionsByKind,
       modifiedAt: file.modifiedAt,
     })),
+    unreadable,
   };
   entries.push({ name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), date: new Date(collectedAt) });
   const bundleBytes = await writeZipExclusive(out, entries);
-  return { out, drive: driveInfo, collectedAt, files, redactions, bundleBytes };
+  return { out, drive: driveInfo, collectedAt, files, unreadable, redactions, bundleBytes };
 }
