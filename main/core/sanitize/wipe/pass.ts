@@ -174,6 +174,41 @@ export async function writePass(target: BlockTarget, pattern: PassPattern, optio
     return failure === null;
   };
 
+  /** What reads a chunk back around the cache after a failed flush (see onDrive); opened on first need. */
+  let checker: { reader: BlockTarget; buffer: Buffer; release: () => void } | null | undefined;
+  /**
+   * Whether a chunk a failed flush left in doubt is on the drive after all: read back around the
+   * cache (O_DIRECT) and compared with the pattern. Reading is cheaper than writing every such
+   * chunk again, which is all that is left where the target offers no direct reads (image files)
+   * or the chunk is not aligned for them (false: "cannot tell").
+   */
+  const onDrive = async (chunk: Chunk): Promise<boolean> => {
+    if (!isDirectAligned(chunk.position) || !isDirectAligned(chunk.length)) return false;
+    if (checker === undefined) {
+      let reader: BlockTarget | null;
+      try {
+        reader = target.openDirectReader();
+      } catch {
+        // Cannot tell: the chunks are written again.
+        reader = null;
+      }
+      const { buffers, release } = borrowAlignedBuffers(1, chunkBytes);
+      const [buffer] = buffers;
+      if (reader === null || buffer === undefined) {
+        release();
+        reader?.close();
+        checker = null;
+      } else {
+        checker = { reader, buffer, release };
+      }
+    }
+    if (checker === null) return false;
+    const view = checker.buffer.subarray(0, chunk.length);
+    const failure = await settled(checker.reader.read(view, chunk.position));
+    if (failure !== null && !isMediumError(failure)) throw failure;
+    return failure === null && pattern.cursorAt(chunk.offset).check(view, chunk.length) < 0;
+  };
+
   /**
    * A write failed after its retries (`failedChunk`), or a flush failed (null): with nothing of
    * ours in flight (an fsync reports the failure of every page it writes, whoever wrote it),
@@ -194,12 +229,13 @@ export async function writePass(target: BlockTarget, pattern: PassPattern, optio
     const failedWrites = new Set<Chunk>([...(failedChunk === null ? [] : [failedChunk]), ...drained.filter((entry) => entry.failure !== null).map((entry) => entry.chunk)]);
     const written = [...unconfirmed, ...(failedChunk === null ? [] : [failedChunk]), ...drained.map((entry) => entry.chunk)];
     const suspects = inDoubt ? written : written.filter((chunk) => failedWrites.has(chunk));
-    if (inDoubt) noteError(errors, `flushing ${target.path} failed: ${(flushFailure ?? syncFailure ?? failure).message} (what it held is written again)`);
+    if (inDoubt) noteError(errors, `flushing ${target.path} failed: ${(flushFailure ?? syncFailure ?? failure).message} (what it held is read back, and written again where it is not on the drive)`);
     unconfirmed = [];
     for (const chunk of suspects) {
       settledUpTo = Math.max(settledUpTo, chunk.offset);
       // A chunk whose own write failed was tried whole, with retries: straight to its units.
-      const whole = !failedWrites.has(chunk) && (await writeDurably(chunk));
+      // One only in doubt may be on the drive already; if not, it is written again whole first.
+      const whole = !failedWrites.has(chunk) && ((await onDrive(chunk)) || (await writeDurably(chunk)));
       bad.record(chunk, whole ? [] : await narrowDown(chunk, writeDurably));
       settledUpTo = chunk.offset + chunk.length;
     }
@@ -264,6 +300,10 @@ export async function writePass(target: BlockTarget, pattern: PassPattern, optio
     // Never return with a write or an fsync still running on a descriptor the caller is about to close.
     await Promise.all(inflight.map((entry) => entry.writing));
     await flusher.settle();
+    if (checker) {
+      checker.release();
+      checker.reader.close();
+    }
     if (options.ranges !== undefined) for (const range of bad.ranges) addRange(options.ranges.unwritten, range);
   }
   return { bytes: done, seconds: (performance.now() - started) / 1000, cacheEmptied, unwritten: bad.ranges };
