@@ -3,6 +3,7 @@ import { benchAccess } from './access';
 import { benchArchive } from './archive';
 import { benchCli } from './cli';
 import { benchDisk } from './disk';
+import { benchFaults } from './faults';
 import { benchRegistration } from './registration';
 import { benchRenderer } from './renderer';
 import { benchSanitize } from './sanitize';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   sanitize: benchSanitize,
   renderer: benchRenderer,
   access: benchAccess,
+  faults: benchFaults,
 };
 
 /** `npm run bench` runs them all; `npm run bench -- sanitize disk` only the ones named. */

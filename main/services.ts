@@ -8,6 +8,7 @@ import type { PanoramaClient } from '@aws-sdk/client-panorama';
 import type { AppliancePanel, RegistrationChange, SanitizeProgress } from '../preload/contract';
 import { getAppInfo, PRODUCT, type AppInfo, type Shell } from './core/app';
 import { AuditLog } from './core/audit';
+import { refuseCounterfeit } from './core/capacity';
 import { assessDrive, listDrives, offerUnmount, type DriveAssessment, type DriveKind, type DrivePurpose } from './core/drives';
 import { refused } from './core/errors';
 import { JobRegistry } from './core/jobs';
@@ -132,11 +133,12 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
     inTraining,
     listDrives: async (all, requested, purpose = 'provision') => {
       if (inTraining(requested)) {
-        const virtual = await (await trainingWorld()).assessments(purpose);
+        const virtual = (await (await trainingWorld()).assessments(purpose)).map((assessment) => refuseCounterfeit(assessment, purpose, options.dataDir));
         return all ? virtual : virtual.filter((assessment) => assessment.eligible);
       }
       // A drive refused only for being mounted is offered with its volumes named: they are unmounted only if the person goes on.
-      const assessments = (await listDrives()).map((drive) => offerUnmount(assessDrive(drive, purpose)));
+      // One a capacity check found counterfeit is never offered for provisioning.
+      const assessments = (await listDrives()).map((drive) => refuseCounterfeit(offerUnmount(assessDrive(drive, purpose)), purpose, options.dataDir));
       return all ? assessments : assessments.filter((assessment) => assessment.eligible);
     },
     writableKinds: (requested) => (inTraining(requested) ? { allowedKinds: VIRTUAL_KINDS } : {}),

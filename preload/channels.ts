@@ -9,6 +9,7 @@ export const INVOKE_CHANNELS = [
   'dialog.choose-folder',
   'drives.list',
   'drives.eject',
+  'drives.check',
   'archive.inspect',
   'archive.write',
   'provision.create',

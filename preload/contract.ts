@@ -85,6 +85,22 @@ export const DriveSchema = z.object({
 });
 
 /** `unmount`: the drive's own mount points, unmounted first if the person goes on (offered for a drive refused only for being mounted). */
+/** What `drives.check` found (the CLI's `check --json` document, less the drive). */
+export const CapacityCheckSchema = z.object({
+  target: z.string(),
+  mode: z.enum(['full', 'quick']),
+  sizeBytes: z.number(),
+  usableBytes: z.number(),
+  counterfeit: z.boolean(),
+  verdict: z.enum(['genuine', 'limbo', 'wraparound', 'bad-blocks']),
+  firstBadOffset: z.number().nullable(),
+  blocksChecked: z.number(),
+  badBlocks: z.number(),
+  dataKept: z.boolean(),
+  seconds: z.number(),
+});
+export type CapacityCheck = z.infer<typeof CapacityCheckSchema>;
+
 export const DriveAssessmentSchema = z.object({ drive: DriveSchema, eligible: z.boolean(), refusals: z.array(ReasonSchema), warnings: z.array(ReasonSchema), unmount: z.array(z.string()).optional() });
 export type DriveAssessment = z.infer<typeof DriveAssessmentSchema>;
 
@@ -251,6 +267,9 @@ export const PendingItemSchema = z.object({
   deviceName: z.string().nullable(),
   /** The panorama-usb command line that finishes it, for a terminal; null when only a person can. */
   command: z.string().nullable(),
+  /** For a drive: plugged in now (at `foundAt`, perhaps another name), gone, or another drive in its place. */
+  driveState: z.enum(['present', 'absent', 'other-drive']).optional(),
+  foundAt: z.string().optional(),
 });
 export type PendingItem = z.infer<typeof PendingItemSchema>;
 
@@ -299,6 +318,12 @@ export const invokeContract = defineInvokeContract({
   'drives.list': { request: z.strictObject({ all: z.boolean().default(false), purpose: z.enum(['provision', 'sanitize']).default('provision'), ...world }), response: z.array(DriveAssessmentSchema) },
   /** Makes a drive safe to remove: powers a USB drive off, detaches a loop device; mounted volumes only those in `unmount`. */
   'drives.eject': { request: z.strictObject({ drivePath: LocalPathSchema, ...unmountConsent, ...world }), response: EjectResultSchema.extend({ unmounted: z.array(z.string()) }) },
+  /**
+   * The quick capacity check of a drive, keeping its data (what it overwrites is saved and put
+   * back): progress on job.progress, a CapacityCheck on job.ended. A counterfeit verdict is kept,
+   * and the drive is then refused for provisioning (DRIVE_COUNTERFEIT).
+   */
+  'drives.check': { request: z.strictObject({ drivePath: LocalPathSchema, ...world }), response: JobStartedSchema },
   /** Inspects an archive the user picked, in memory; with a session, the file is journalled as a local copy. */
   'archive.inspect': { request: z.strictObject({ path: LocalPathSchema, ...optionalSession }), response: ArchiveReportSchema },
   /** Starts writing an archive to a drive; progress on job.progress, the WriteResult on job.ended. */

@@ -1,5 +1,7 @@
 /** Provisioning sessions, what earlier ones left unfinished, and the audit log's viewer. */
 import path from 'node:path';
+import { listDrives } from '../core/drives';
+import { locateDrive } from '../core/records';
 import type { CoreServices } from '../services';
 import type { Handlers } from './support';
 
@@ -10,7 +12,21 @@ export function journalHandlers(services: CoreServices): Handlers<'session.start
       await services.journal.finish(sessionId);
       return { finished: true as const };
     },
-    'journal.pending': () => services.journal.pending(),
+    'journal.pending': async () => {
+      const items = await services.journal.pending();
+      const isDrive = (kind: string): boolean => kind === 'drive-holds-archive' || kind === 'wipe-interrupted';
+      if (!items.some((item) => isDrive(item.kind))) return items;
+      // Where each drive is now: the home screen offers to finish it only once it is back (the same one).
+      const drives = await listDrives().catch(() => []);
+      return Promise.all(
+        items.map(async (item) => {
+          const recorded = isDrive(item.kind) ? ((await services.journal.get(item.sessionId))?.drive ?? null) : null;
+          if (recorded === null) return item;
+          const where = locateDrive(recorded, drives);
+          return { ...item, driveState: where.state, ...(where.state === 'present' ? { foundAt: where.path } : {}) };
+        }),
+      );
+    },
     'audit.read': async ({ limit }) => {
       const [entries, verification] = await Promise.all([services.audit.read(), services.audit.verify()]);
       return {

@@ -3,6 +3,7 @@ import type { DriveAssessment } from '../../preload/contract';
 import { call } from '../lib/calls';
 import { formatBytes } from '../lib/format';
 import { usePolling } from '../lib/hooks';
+import { CapacityCheckAction } from './CapacityCheck';
 import { ErrorNotice } from './ErrorNotice';
 
 const POLL_MS = 2000;
@@ -82,6 +83,7 @@ export function DrivePicker({ training, purpose, multiple, selected, onChange, l
                   Warning: {warning.message}
                 </p>
               ))}
+              <CapacityCheckAction drivePath={assessment.drive.path} training={training} />
             </li>
           ))}
         </ul>

@@ -28,7 +28,10 @@ export function PendingWork({ onSanitize }: { onSanitize: (drivePath: string, se
       );
     }
     if ((item.kind === 'drive-holds-archive' || item.kind === 'wipe-interrupted') && item.path !== null) {
-      const drivePath = item.path;
+      // Offered only once the same drive is back (its serial, or its path and size), wherever it is now.
+      if (item.driveState === 'absent') return <em data-testid="pending-plug-in">Plug it back in to finish it.</em>;
+      if (item.driveState === 'other-drive') return <em data-testid="pending-other-drive">Another drive is at {item.path} now: plug this one back in to finish it.</em>;
+      const drivePath = item.foundAt ?? item.path;
       return (
         <button type="button" disabled={busy} onClick={() => onSanitize(drivePath, item.sessionId)} data-testid="pending-sanitize">
           Sanitize this drive

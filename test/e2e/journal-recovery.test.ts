@@ -5,7 +5,7 @@
  * wizard finishes both from the home screen.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -137,6 +137,16 @@ describe('the journal after a crash', () => {
       // The command line sees the same journal: only the drive is left, with the command that finishes it.
       const listed = parseSingleJson(runBin(['pending', '--json'], { env }).stdout) as { pending: { kind: string; command: string | null }[] };
       expect(listed.pending.map((item) => [item.kind, item.command])).toEqual([['drive-holds-archive', `panorama-usb sanitize ${image} --method zero`]]);
+      await expect(page.getByTestId('pending-sanitize').isVisible()).resolves.toBe(true);
+
+      // The drive taken away: nothing to finish until it is back; the same drive back: offered again.
+      renameSync(image, `${image}.away`);
+      await page.reload();
+      await page.getByTestId('pending-plug-in').waitFor();
+      await expect(page.getByTestId('pending-sanitize').count()).resolves.toBe(0);
+      renameSync(`${image}.away`, image);
+      await page.reload();
+      await page.getByTestId('pending-sanitize').waitFor();
       await killHard(preview.child);
     } finally {
       rmSync(shared, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { AUDIT_FILE_NAME, verifyText } from '../../main/core/audit';
 import { Journal } from '../../main/core/journal';
-import { MiB } from './images';
+import { fileSha256, MiB } from './images';
 import { fsckFat, mtools, mtoolsImage, mustRun } from './tools';
 import { checkStep, clickNext, keyboardActivate, keyboardType, waitForStep } from './wizard';
 
@@ -265,6 +265,15 @@ export async function sanitizeTwoDrivesFlow(page: Page, options: FlowOptions): P
   await reloadHome(page);
   await page.getByTestId('path-sanitize').click();
   await waitForStep(page, 'drives');
+  // "Check this drive" (the quick capacity check, which puts back what it overwrites): genuine,
+  // and not a byte of the drive changed.
+  const checked = await page.getByTestId('drive-option-2').getAttribute('value');
+  if (checked === null) throw new Error('the drive option has no path');
+  const before = await fileSha256(checked);
+  await page.locator('li', { has: page.getByTestId('drive-option-2') }).getByTestId('check-drive').click();
+  await page.locator('[data-testid="check-verdict"][data-verdict="genuine"]').waitFor({ timeout: 60_000 });
+  await expect(page.getByTestId('check-verdict').textContent()).resolves.toMatch(/^Genuine: it holds the 1\.1 GB it claims\.$/);
+  expect(await fileSha256(checked)).toBe(before);
   await page.getByTestId('drive-option-1').check();
   await page.getByTestId('drive-option-2').check();
   await check(page, options, 'sanitize-1-drives');

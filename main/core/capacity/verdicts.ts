@@ -5,8 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Drive } from '../drives';
-import { formatSize } from '../drives';
+import { formatSize, type Drive, type DriveAssessment, type DrivePurpose } from '../drives';
 import { refused } from '../errors';
 import type { CapacityReport } from './check';
 
@@ -67,4 +66,13 @@ export function assertNotCounterfeit(dataDir: string, drive: DriveFacts): void {
     `${drive.path} failed its capacity check (${verdict.checkedAt.slice(0, 10)}): it claims ${formatSize(verdict.sizeBytes)} but holds only ${formatSize(verdict.usableBytes)} (${verdict.verdict}); what lands past that is lost. Nothing was written.`,
     'Use another drive. If this is a different drive than the one checked, run `panorama-usb check` on it.',
   );
+}
+
+/** A drive found counterfeit, in a drive list for provisioning: not offered, with the reason (other purposes: as it was). */
+export function refuseCounterfeit(assessment: DriveAssessment, purpose: DrivePurpose, dataDir: string): DriveAssessment {
+  if (purpose !== 'provision') return assessment;
+  const verdict = verdictFor(dataDir, assessment.drive);
+  if (verdict === null || !verdict.counterfeit) return assessment;
+  const reason = { code: 'DRIVE_COUNTERFEIT', message: `it failed its capacity check: it claims ${formatSize(verdict.sizeBytes)} but holds only ${formatSize(verdict.usableBytes)}.` };
+  return { ...assessment, eligible: false, refusals: [...assessment.refusals, reason] };
 }

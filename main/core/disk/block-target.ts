@@ -230,6 +230,25 @@ export class BlockTarget {
   }
 
   /**
+   * A second descriptor on the same block device that writes around the kernel's cache
+   * (O_DIRECT, Linux): each write goes to the drive as it is made, as dd's oflag=direct does.
+   * Only where this process may open the device itself (root): null otherwise, for image files,
+   * other platforms or a device that refuses direct I/O — callers then write through the cache.
+   * Buffers, positions and lengths must be aligned (see aligned.ts). The caller closes it.
+   */
+  openDirectWriter(): BlockTarget | null {
+    if (this.closed) throw new Error(`${this.path} is closed`);
+    if (!this.writable || this.kind !== 'device' || process.platform !== 'linux') return null;
+    try {
+      const fd = fs.openSync(this.path, fs.constants.O_WRONLY | fs.constants.O_DIRECT);
+      return new BlockTarget(this.path, this.kind, this.size, fd, true, true, null, true);
+    } catch {
+      // Not allowed (a user given the drive by UDisks2), or no direct I/O: the cache it is.
+      return null;
+    }
+  }
+
+  /**
    * A second, read-only descriptor on the same block device that bypasses the kernel's caches
    * (O_DIRECT, Linux): what it reads comes from the drive itself, never from pages the kernel
    * remembers writing, and with one copy less. Buffers, positions and lengths given to it must
