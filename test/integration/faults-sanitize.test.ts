@@ -191,6 +191,20 @@ describe.skipIf(unavailable !== null)('sanitizing drives with bad sectors', { ti
     expect((parseSingleJson(listed.stdout) as { pending: PendingItem[] }).pending).toEqual([expect.objectContaining({ kind: 'wipe-interrupted', path: drive.device })]);
   });
 
+  it.each(['limbo', 'wraparound'] as const)('a counterfeit stick (%s): the random pass, read back, finds what the fake lost — VERIFY_MISMATCH, not Clear', async (mode) => {
+    const drive = await faulty({ capacity: 32 * MiB, mode });
+    const run = await runBinAsync(['sanitize', drive.device, '--method', 'random', '--verify', 'last', '--yes', '--json'], { env: { PANORAMA_USB_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'faults-fake-')) } });
+    expect(run.status, run.stdout + run.stderr).toBe(1);
+    const [result] = (parseSingleJson(run.stdout) as unknown as BatchDoc).results;
+    expect(result).toMatchObject({ outcome: 'failed', nistLevel: 'none', verification: 'failed', formatted: false, error: { code: 'VERIFY_MISMATCH' } });
+    // Limbo: past the real size bytes read back as zeros. Wraparound: the start was overwritten by
+    // what was meant for the end. (A random byte equals what is read instead once in 256: the
+    // first difference is within a few bytes of where the fake begins to lie.)
+    const lieStarts = mode === 'limbo' ? 32 * MiB : 0;
+    expect(result?.mismatchAt).toBeGreaterThanOrEqual(lieStarts);
+    expect(result?.mismatchAt).toBeLessThan(lieStarts + 4096);
+  });
+
   // Every method and verification mode, in this process (the inline engine reads back with O_DIRECT,
   // where the CLI's disk worker reads through the emptied cache): never Clear, the ranges exact.
   it.each<{ method: WipeMethod; verify: VerifyMode; plan: FaultPlan; unwritten: { start: number; end: number }[]; unverified: { start: number; end: number }[] }>([

@@ -91,6 +91,8 @@ export class BlockTarget {
   private closed = false;
   /** Aligned scratch for reads through an O_DIRECT descriptor whose caller's buffer or range is not aligned. */
   private bounce: Buffer | null = null;
+  /** Calls that may still be running on the descriptor (see closeAfter). */
+  private readonly busy: Promise<void>[] = [];
 
   private constructor(
     readonly path: string,
@@ -412,13 +414,13 @@ export class BlockTarget {
    * reused under a syscall that has not returned.
    */
   closeAfter(busy: Promise<unknown>): void {
-    this.busy.push(busy.then(
-      () => undefined,
-      () => undefined,
-    ));
+    this.busy.push(
+      busy.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
   }
-
-  private readonly busy: Promise<void>[] = [];
 
   close(): void {
     if (this.closed) return;

@@ -24,10 +24,10 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { borrowAlignedBuffers, dropBufferCache, emptyBufferCache, isDirectAligned, type BlockTarget } from '../../disk';
+import { PanoramaUsbError } from '../../errors';
 import type { PassPattern, PatternCursor } from './pattern';
 import { addRange, outside, overlapsAny, type BadRanges, type ByteRange } from './ranges';
 import { BadRangeLog, isMediumError, narrowDown, type Stretch } from './recovery';
-import { PanoramaUsbError } from '../../errors';
 import { newErrorCounts, noteError, retryAfterFailure, throwIfCancelled, withRetries, type RetryContext } from './retry';
 import type { WipeErrorCounts } from './types';
 
