@@ -41,6 +41,8 @@ export const AppInfoSchema = z.object({
   elevated: z.boolean(),
   driveAccess: z.enum(['direct', 'udisks2', 'images-only']),
   shell: z.enum(['electron', 'preview', 'cli']),
+  /** No progress from a drive for this long: "not responding" (PANORAMA_USB_STALL_SECONDS). */
+  stallSeconds: z.number().positive(),
   versions: z.object({ node: z.string(), electron: z.string().nullable(), chrome: z.string().nullable() }),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;

@@ -4,6 +4,7 @@
  * progress, and each gets its own result (and certificate). One failing drive never stops the
  * others; the command fails if any drive was not sanitized.
  */
+import { stallSeconds } from '../../core/app/info';
 import { describeDrive, formatSize } from '../../core/drives';
 import { cancelled, failed } from '../../core/errors';
 import { passEngineFor } from '../../core/offthread';
@@ -25,14 +26,6 @@ const METHOD_WORDS: Readonly<Record<WipeMethod, string>> = {
 
 /** Redraws at most this often, however many drives report (each reports at ≤ 4 Hz). */
 const STATUS_INTERVAL_MS = 250;
-
-/** No progress for this long and a drive is said to be not responding (PANORAMA_USB_STALL_SECONDS changes it). */
-const DEFAULT_STALL_SECONDS = 30;
-
-function stallSeconds(): number {
-  const asked = Number(process.env['PANORAMA_USB_STALL_SECONDS']);
-  return Number.isFinite(asked) && asked > 0 ? asked : DEFAULT_STALL_SECONDS;
-}
 
 /**
  * A note per drive's phase change; on a terminal, a status block with one bar per drive, redrawn

@@ -17,6 +17,8 @@ export interface AppInfo {
   /** How real drives are reached: directly (root / Administrator), through UDisks2 after polkit agrees (Linux), or not at all. */
   driveAccess: DriveAccessMethod;
   shell: Shell;
+  /** No progress from a drive for this long and it is said to be not responding (PANORAMA_USB_STALL_SECONDS, 30 by default). */
+  stallSeconds: number;
   versions: { node: string; electron: string | null; chrome: string | null };
 }
 
@@ -56,6 +58,14 @@ export const DRIVE_ACCESS_WORDS: Readonly<Record<DriveAccessMethod, string>> = {
   'images-only': 'image files only (real drives need an Administrator here)',
 };
 
+const DEFAULT_STALL_SECONDS = 30;
+
+/** How long a drive may make no progress before the CLI and the wizard say it is not responding. */
+export function stallSeconds(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const asked = Number(env['PANORAMA_USB_STALL_SECONDS']);
+  return Number.isFinite(asked) && asked > 0 ? asked : DEFAULT_STALL_SECONDS;
+}
+
 export function getAppInfo(options: AppInfoOptions): AppInfo {
   // electron/chrome exist only inside Electron, whatever the ambient types claim.
   const versions: Readonly<Record<string, string | undefined>> = process.versions;
@@ -69,6 +79,7 @@ export function getAppInfo(options: AppInfoOptions): AppInfo {
     elevated: isElevated(),
     driveAccess: driveAccessMethod(),
     shell: options.shell,
+    stallSeconds: stallSeconds(),
     versions: { node: process.versions.node, electron: versions.electron ?? null, chrome: versions.chrome ?? null },
   };
 }

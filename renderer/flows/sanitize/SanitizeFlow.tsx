@@ -9,6 +9,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { call } from '../../lib/calls';
 import { formatBytes, formatDuration } from '../../lib/format';
 import { useBridgeEvent, useJob } from '../../lib/hooks';
+import { useAppInfo } from '../../useAppInfo';
 import type { FlowDefinition } from '../flows';
 import { ThroughputChart } from './ThroughputChart';
 
@@ -33,8 +34,8 @@ interface DriveProgress {
   movedAt: number;
 }
 
-/** No progress for this long: the row says the drive is not responding (as the CLI does by default). */
-const STALL_MS = 30_000;
+/** Until the app says otherwise (app.info's stallSeconds, as the CLI's): no progress for this long is "not responding". */
+const DEFAULT_STALL_SECONDS = 30;
 
 /** A clock that ticks once a second while `running`: a stalled drive's row counts without events. */
 function useSeconds(running: boolean): number {
@@ -104,6 +105,8 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
     );
   };
   const now = useSeconds(job.status === 'running');
+  const appInfo = useAppInfo();
+  const stallMs = (appInfo.status === 'ready' ? appInfo.info.stallSeconds : DEFAULT_STALL_SECONDS) * 1000;
   const count = String(paths.length);
   const body = (() => {
     switch (stepId) {
@@ -161,7 +164,7 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
                         <ProgressBar label={`${drivePath}: ${row.latest.phase}`} done={row.latest.bytesDone} total={row.latest.bytesTotal} bytesPerSecond={row.latest.bytesPerSecond} etaSeconds={row.latest.etaSeconds}>
                           <ThroughputChart samples={row.speeds} label={`Speed of ${drivePath}, latest ${formatBytes(row.latest.bytesPerSecond)}/s`} />
                         </ProgressBar>
-                        {job.status === 'running' && now - row.movedAt > STALL_MS ? (
+                        {job.status === 'running' && now - row.movedAt > stallMs ? (
                           <p className="notice notice--error" role="status" data-testid="not-responding">
                             Not responding for {formatDuration((now - row.movedAt) / 1000)}. You can cancel: the drive is then left in an unknown state, NOT sanitized.
                           </p>
