@@ -1,0 +1,86 @@
+/**
+ * macOS's and Windows's side of drive access, against recorded and composed outputs
+ * (test/fixtures/macos, test/fixtures/windows: their READMEs say which is which): each parser
+ * reads what it must, and each failure maps to its error code with a next step.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classifyAuthopenFailure, classifyDiskutilFailure, macCommands, parseDiskutilInfo, parseDiskutilList, rawDevicePath } from '../../main/core/access/macos/diskutil';
+import { checkDiskBeforeClean, classifyDiskpartOutput, diskpartCleanScript, notElevated, parseGetDisk, physicalDriveNumber } from '../../main/core/access/windows/disks';
+
+const fixture = (platform: string, name: string): string => readFileSync(path.join('test/fixtures', platform, name), 'utf8');
+
+describe('macOS: diskutil', () => {
+  it('reads a USB stick and an internal disk from diskutil info -plist', () => {
+    expect(parseDiskutilInfo(fixture('macos', 'diskutil-info-usb.plist'))).toEqual({ identifier: 'disk4', node: '/dev/disk4', wholeDisk: true, size: 30_752_636_928, blockSize: 512, model: 'SanDisk Ultra', bus: 'USB', internal: false, removable: true, ejectable: true, writable: true, virtual: false });
+    expect(parseDiskutilInfo(fixture('macos', 'diskutil-info-internal.plist'))).toMatchObject({ identifier: 'disk0', internal: true, removable: false, blockSize: 4096, bus: 'Apple Fabric' });
+  });
+
+  it('lists the whole disks of diskutil list -plist with their mounted volumes', () => {
+    expect(parseDiskutilList(fixture('macos', 'diskutil-list-external.plist'))).toEqual([
+      { identifier: 'disk4', size: 30_752_636_928, mountPoints: ['/Volumes/PANORAMA'] },
+      { identifier: 'disk5', size: 7_948_206_080, mountPoints: [] },
+    ]);
+  });
+
+  it('refuses output that is not a property list, and a partition where a whole disk is needed', () => {
+    expect(() => parseDiskutilInfo('Could not find disk: disk9')).toThrow(expect.objectContaining({ code: 'UNEXPECTED_OUTPUT' }) as Error);
+    expect(rawDevicePath('/dev/disk4')).toBe('/dev/rdisk4');
+    expect(() => rawDevicePath('/dev/disk4s1')).toThrow(expect.objectContaining({ code: 'NOT_A_WHOLE_DISK' }) as Error);
+  });
+
+  it('unmounts, authorises and ejects only the chosen disk, with argument lists (no shell)', () => {
+    expect(macCommands.unmountDisk('/dev/disk4')).toEqual(['diskutil', ['unmountDisk', '/dev/disk4']]);
+    expect(macCommands.eject('/dev/disk4')).toEqual(['diskutil', ['eject', '/dev/disk4']]);
+    expect(macCommands.authopen('/dev/disk4')).toEqual(['/usr/libexec/authopen', ['-stdoutpipe', '-o', '2', '/dev/rdisk4']]);
+  });
+
+  it('maps diskutil and authopen failures to codes with a next step', () => {
+    const busy = classifyDiskutilFailure('/dev/disk4', fixture('macos', 'diskutil-unmount-busy.txt'));
+    expect(busy).toMatchObject({ code: 'DRIVE_BUSY', message: expect.stringContaining('Finder') as unknown, nextStep: expect.stringContaining('Close') as unknown });
+    expect(classifyDiskutilFailure('/dev/disk9', fixture('macos', 'diskutil-unmount-gone.txt'))).toMatchObject({ code: 'DRIVE_CHANGED' });
+    expect(classifyDiskutilFailure('/dev/disk4', 'Operation not permitted')).toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect(classifyAuthopenFailure('/dev/disk4', 1, 'authopen: user cancelled')).toMatchObject({ code: 'AUTHORIZATION_DISMISSED' });
+    expect(classifyAuthopenFailure('/dev/disk4', 1, '')).toMatchObject({ code: 'AUTHORIZATION_DENIED' });
+    for (const error of [busy, classifyAuthopenFailure('/dev/disk4', 2, 'no such file')]) expect(error.nextStep).toBeTruthy();
+  });
+});
+
+describe('Windows: Get-Disk and diskpart', () => {
+  const disks = parseGetDisk(fixture('windows', 'get-disk.json'));
+
+  it('reads Get-Disk | ConvertTo-Json, one disk or several', () => {
+    expect(disks).toEqual([
+      { number: 0, model: 'Samsung SSD 980 PRO 1TB', serial: '0025_3852_1190_3A41.', size: 1_000_204_886_016, bus: 'NVMe', isBoot: true, isSystem: true, isOffline: false, isReadOnly: false },
+      { number: 2, model: 'SanDisk Ultra', serial: '4C530001230518114393', size: 30_752_636_928, bus: 'USB', isBoot: false, isSystem: false, isOffline: false, isReadOnly: false },
+    ]);
+    expect(parseGetDisk(fixture('windows', 'get-disk-one.json'))).toEqual([expect.objectContaining({ number: 2, serial: null, isReadOnly: true })]);
+    expect(() => parseGetDisk('Get-Disk : Access denied')).toThrow(expect.objectContaining({ code: 'UNEXPECTED_OUTPUT' }) as Error);
+  });
+
+  it('takes the disk number from \\\\.\\PhysicalDriveN only', () => {
+    expect(physicalDriveNumber('\\\\.\\PhysicalDrive2')).toBe(2);
+    expect(() => physicalDriveNumber('C:')).toThrow(expect.objectContaining({ code: 'NOT_A_WHOLE_DISK' }) as Error);
+  });
+
+  it('re-checks the disk right before cleaning it: the system disk, another drive, a read-only one are refused', () => {
+    const stick = { number: 2, size: 30_752_636_928, model: 'SanDisk Ultra', serial: '4C530001230518114393' };
+    expect(checkDiskBeforeClean(disks, stick).number).toBe(2);
+    expect(() => checkDiskBeforeClean(disks, { ...stick, number: 0, size: null, model: null, serial: null })).toThrow(expect.objectContaining({ code: 'SYSTEM_DRIVE' }) as Error);
+    expect(() => checkDiskBeforeClean(disks, { ...stick, serial: 'OTHER' })).toThrow(expect.objectContaining({ code: 'DRIVE_CHANGED' }) as Error);
+    expect(() => checkDiskBeforeClean(disks, { ...stick, number: 5 })).toThrow(expect.objectContaining({ code: 'DRIVE_CHANGED' }) as Error);
+    expect(() => checkDiskBeforeClean(parseGetDisk(fixture('windows', 'get-disk-one.json')), { number: 2, size: 7_948_206_080, model: null, serial: null })).toThrow(expect.objectContaining({ code: 'TARGET_READ_ONLY' }) as Error);
+  });
+
+  it('cleans with a diskpart script naming that disk only, and reads its answer', () => {
+    expect(diskpartCleanScript(2)).toBe('select disk 2\r\nclean\r\nrescan\r\nexit\r\n');
+    expect(classifyDiskpartOutput(2, fixture('windows', 'diskpart-clean-ok.txt'), 0)).toBeNull();
+    expect(classifyDiskpartOutput(2, fixture('windows', 'diskpart-access-denied.txt'), 1)).toMatchObject({ code: 'PERMISSION_DENIED', nextStep: expect.stringContaining('Administrator terminal') as unknown });
+    expect(classifyDiskpartOutput(2, fixture('windows', 'diskpart-write-protected.txt'), 1)).toMatchObject({ code: 'TARGET_READ_ONLY' });
+    expect(classifyDiskpartOutput(2, fixture('windows', 'diskpart-no-disk.txt'), 1)).toMatchObject({ code: 'DRIVE_CHANGED' });
+    // Success words with a failing status are not believed.
+    expect(classifyDiskpartOutput(2, fixture('windows', 'diskpart-clean-ok.txt'), 1)).toMatchObject({ code: 'DRIVE_ACCESS_FAILED' });
+    expect(notElevated()).toMatchObject({ code: 'PERMISSION_DENIED', nextStep: expect.stringContaining('Administrator terminal') as unknown });
+  });
+});
