@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { platformSteps, type CommandResult, type CommandRunner } from '../../main/core/access/platform';
 import { classifyAuthopenFailure, classifyDiskutilFailure, macCommands, parseDiskutilInfo, parseDiskutilList, rawDevicePath } from '../../main/core/access/macos/diskutil';
 import { checkDiskBeforeClean, classifyDiskpartOutput, diskpartCleanScript, notElevated, parseGetDisk, physicalDriveNumber } from '../../main/core/access/windows/disks';
 
@@ -82,5 +83,55 @@ describe('Windows: Get-Disk and diskpart', () => {
     // Success words with a failing status are not believed.
     expect(classifyDiskpartOutput(2, fixture('windows', 'diskpart-clean-ok.txt'), 1)).toMatchObject({ code: 'DRIVE_ACCESS_FAILED' });
     expect(notElevated()).toMatchObject({ code: 'PERMISSION_DENIED', nextStep: expect.stringContaining('Administrator terminal') as unknown });
+  });
+});
+
+describe('the steps before a destructive write, chosen by platform in one place', () => {
+  /** Answers each command with a fixture, and keeps what was run. */
+  const runner = (answers: Record<string, CommandResult>): { run: CommandRunner; ran: string[][] } => {
+    const ran: string[][] = [];
+    return {
+      ran,
+      run: (command, args) => {
+        ran.push([command, ...args]);
+        const answer = answers[path.basename(command)];
+        if (answer === undefined) throw new Error(`unexpected command ${command}`);
+        return Promise.resolve(answer);
+      },
+    };
+  };
+  const ok = (stdout = ''): CommandResult => ({ status: 0, stdout, stderr: '' });
+  const stick = { path: '\\\\.\\PhysicalDrive2', size: 30_752_636_928, model: 'SanDisk Ultra', serial: '4C530001230518114393' };
+
+  it('Linux runs nothing here (its unmounting is the consented one of openChosenDrive)', async () => {
+    const { run, ran } = runner({});
+    await platformSteps('linux', run).releaseVolumes({ path: '/dev/sdb', size: null, model: null, serial: null });
+    expect(ran).toEqual([]);
+  });
+
+  it('macOS: diskutil unmountDisk on that disk; a volume in use is DRIVE_BUSY', async () => {
+    const fine = runner({ diskutil: ok('Unmount of all volumes on disk4 was successful\n') });
+    await platformSteps('darwin', fine.run).releaseVolumes({ path: '/dev/disk4', size: null, model: null, serial: null });
+    expect(fine.ran).toEqual([['diskutil', 'unmountDisk', '/dev/disk4']]);
+    const busy = runner({ diskutil: { status: 1, stdout: '', stderr: fixture('macos', 'diskutil-unmount-busy.txt') } });
+    await expect(platformSteps('darwin', busy.run).releaseVolumes({ path: '/dev/disk4', size: null, model: null, serial: null })).rejects.toMatchObject({ code: 'DRIVE_BUSY' });
+  });
+
+  it('Windows: elevated, the disk checked again, then diskpart clean of that disk alone; not elevated or another disk: nothing run', async () => {
+    const fine = runner({ 'net.exe': ok(), 'powershell.exe': ok(fixture('windows', 'get-disk.json')), 'diskpart.exe': ok(fixture('windows', 'diskpart-clean-ok.txt')) });
+    await platformSteps('win32', fine.run).releaseVolumes(stick);
+    expect(fine.ran.map((command) => command[0])).toEqual(['net.exe', 'powershell.exe', 'diskpart.exe']);
+    expect(fine.ran[2]?.slice(1, 2)).toEqual(['/s']);
+
+    const notAdmin = runner({ 'net.exe': { status: 2, stdout: '', stderr: 'System error 5 has occurred. Access is denied.' } });
+    await expect(platformSteps('win32', notAdmin.run).releaseVolumes(stick)).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect(notAdmin.ran.map((command) => command[0])).toEqual(['net.exe']);
+
+    const swapped = runner({ 'net.exe': ok(), 'powershell.exe': ok(fixture('windows', 'get-disk.json')) });
+    await expect(platformSteps('win32', swapped.run).releaseVolumes({ ...stick, serial: 'ANOTHER' })).rejects.toMatchObject({ code: 'DRIVE_CHANGED' });
+    expect(swapped.ran.map((command) => command[0])).toEqual(['net.exe', 'powershell.exe']);
+
+    const protectedCard = runner({ 'net.exe': ok(), 'powershell.exe': ok(fixture('windows', 'get-disk.json')), 'diskpart.exe': { status: 1, stdout: fixture('windows', 'diskpart-write-protected.txt'), stderr: '' } });
+    await expect(platformSteps('win32', protectedCard.run).releaseVolumes(stick)).rejects.toMatchObject({ code: 'TARGET_READ_ONLY' });
   });
 });
