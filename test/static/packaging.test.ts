@@ -11,7 +11,7 @@ interface BuilderConfig {
   files?: { filter?: string[] }[];
   electronFuses?: Record<string, boolean>;
   linux?: { target?: string[] };
-  win?: { target?: string[] };
+  win?: { target?: string[]; requestedExecutionLevel?: string };
   mac?: { target?: string[] };
 }
 
@@ -44,6 +44,8 @@ describe('packaging', () => {
     expect(config.appId).toMatch(/^[a-z0-9.-]+$/);
     expect(config.linux?.target).toEqual(['AppImage', 'deb']);
     expect(config.win?.target).toEqual(['nsis']);
+    // Raw disk access on Windows needs Administrator: asked for at launch.
+    expect(config.win?.requestedExecutionLevel).toBe('requireAdministrator');
     expect(config.mac?.target).toEqual(['dmg']);
     expect(config.electronFuses).toMatchObject(PRODUCTION_FUSES);
     expect(config.files?.flatMap((entry) => entry.filter ?? [])).toEqual(expect.arrayContaining(['package.json', 'dist/main/**', 'dist/preload/**', 'dist/renderer/**']));
