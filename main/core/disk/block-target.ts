@@ -210,7 +210,8 @@ export class BlockTarget {
     try {
       reader = this.openDirectReader();
     } catch {
-      return false;
+      // Cannot tell (a user given the drive by UDisks2 may not open it again): not shown gone.
+      return true;
     }
     if (reader === null) return true;
     const { buffers, release } = borrowAlignedBuffers(1, DIRECT_IO_ALIGNMENT);
