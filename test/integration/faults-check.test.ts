@@ -98,6 +98,11 @@ describe.skipIf(unavailable !== null || !f3probe)('panorama-usb check: counterfe
     expect(doc.badBlocks).toBeGreaterThanOrEqual(2);
   });
 
+  it("a worn end (its last 64 KiB unreadable) is a failing drive, not a counterfeit", async () => {
+    const drive = await start(64 * MiB, { readErrors: [[64 * MiB - 64 * 1024, 64 * MiB]] });
+    expect(await check(drive.device)).toMatchObject({ counterfeit: false, verdict: 'bad-blocks', usableBytes: 64 * MiB, firstBadOffset: 64 * MiB - 64 * 1024, badBlocks: 16 });
+  });
+
   it('a drive found counterfeit is refused by `write` (DRIVE_COUNTERFEIT) and left as it was; a plain user of the CLI reads the verdict in words', async () => {
     const drive = await start(1100 * MiB, { capacity: 256 * MiB, mode: 'limbo' });
     const text = await runBinAsync(['check', drive.device, '--quick', '--yes'], { env: { PANORAMA_USB_DATA_DIR: dataDir } });

@@ -26,6 +26,8 @@ export const QUICK_SAMPLES = 1024;
 /** The quick check's reads (and direct writes) in flight: slots of its aligned buffer. */
 const READ_DEPTH = 8;
 const MAGIC = Buffer.from('PUSBCHK1', 'latin1');
+/** A counterfeit loses at least this much of its end (and 1 % of the drive): less is a failing drive. */
+const MIN_FAKE_TAIL_BYTES = 16 * 1024 * 1024;
 const TAG_BYTES = 32;
 
 export type CheckPhase = 'save' | 'write' | 'read' | 'refine' | 'restore';
@@ -161,13 +163,16 @@ export async function checkCapacity(target: BlockTarget, options: CapacityCheckO
   // Around the cache: a drive's answers, not what the kernel remembers writing.
   const reader = target.openDirectReader() ?? target;
   const { buffers, release } = borrowAlignedBuffers(2, CHUNK_BLOCKS * BLOCK_BYTES);
-  const [buffer] = buffers;
-  if (buffer === undefined) throw new Error('no aligned memory for the check');
   try {
+    const [buffer] = buffers;
+    if (buffer === undefined) throw new Error('no aligned memory for the check');
     const quick = options.quick === true;
     const refined = quick ? await quickCheck(target, reader, buffer, blocks, tags, findings, options) : await fullCheck(target, reader, buffers, blocks, tags, findings, options);
-    const verdict: CheckVerdict = findings.period > 0 ? 'wraparound' : findings.bad === 0 ? 'genuine' : findings.badTail() ? 'limbo' : 'bad-blocks';
-    const usableBytes = verdict === 'wraparound' ? Math.min(target.size, findings.period * BLOCK_BYTES) : verdict === 'limbo' ? (refined ?? findings.firstBad ?? blocks) * BLOCK_BYTES : target.size;
+    // A lost end too short to be a fake's (a worn stick's last sectors) is a failing drive, not a counterfeit.
+    const tailStart = refined ?? findings.firstBad ?? blocks;
+    const bigTail = (blocks - tailStart) * BLOCK_BYTES >= Math.max(target.size / 100, MIN_FAKE_TAIL_BYTES);
+    const verdict: CheckVerdict = findings.period > 0 ? 'wraparound' : findings.bad === 0 ? 'genuine' : findings.badTail() && bigTail ? 'limbo' : 'bad-blocks';
+    const usableBytes = verdict === 'wraparound' ? Math.min(target.size, findings.period * BLOCK_BYTES) : verdict === 'limbo' ? tailStart * BLOCK_BYTES : target.size;
     return {
       target: target.path,
       mode: quick ? 'quick' : 'full',
@@ -236,7 +241,18 @@ async function fullCheck(target: BlockTarget, reader: BlockTarget, buffers: read
     const next = start + CHUNK_BLOCKS;
     pending = next < blocks ? readRun(next, turn % 2 === 0 ? second : first) : null;
     for (let index = 0; index < count; index += 1) tags.fill(expected.subarray(index * BLOCK_BYTES, (index + 1) * BLOCK_BYTES), start + index);
-    findings.seeRun(start, count, read, expected.subarray(0, count * BLOCK_BYTES));
+    if (read === null) {
+      // A run the drive could not read: block by block, so only the blocks that fail count as bad.
+      const single = borrowAlignedBuffers(1, BLOCK_BYTES);
+      const [block] = single.buffers;
+      try {
+        for (let index = 0; index < count && block !== undefined; index += 1) findings.see(start + index, await readBack(reader, block, (start + index) * BLOCK_BYTES, BLOCK_BYTES));
+      } finally {
+        single.release();
+      }
+    } else {
+      findings.seeRun(start, count, read, expected.subarray(0, count * BLOCK_BYTES));
+    }
     options.onProgress?.({ phase: 'read', bytesDone: blocks * BLOCK_BYTES + (start + count) * BLOCK_BYTES, bytesTotal: total });
   }
   return null;
