@@ -6,12 +6,9 @@
  */
 import path from 'node:path';
 import type { AuditAction, AuditSubject } from '../core/audit';
-import type { JournalDrive, JournalInit, JournalPatch, JournalSession, JournalWipe } from '../core/journal';
-import { sameDrive, shredSubject, type Records } from '../core/records';
+import type { JournalInit, JournalPatch, JournalSession } from '../core/journal';
+import { shredSubject, type Records } from '../core/records';
 import type { ShredFilesReport } from '../core/sanitize/local';
-
-/** Wipe failures that leave a drive in a state nobody knows, rather than one its certificate states. */
-const INTERRUPTING_CODES: ReadonlySet<string> = new Set(['DRIVE_UNPLUGGED', 'DRIVE_NOT_RESPONDING']);
 
 /** Phases of a write from which the drive may hold (part of) the archive. */
 const DRIVE_PHASES: ReadonlySet<string> = new Set(['format', 'write', 'verify', 'eject']);
@@ -49,33 +46,7 @@ export async function recordDriveWrite<T>(records: Records, plan: DriveWriteReco
   }
 }
 
-/**
- * Runs a batch of wipes with a session per drive that says a wipe is under way (a CLI killed
- * meanwhile leaves each drive on the pending list as not sanitized). A drive overwritten whole
- * finishes every session that left it holding an archive or part-wiped; one that was not is
- * reported by the command itself; one unplugged mid-wipe stays pending as an interrupted wipe.
- */
-export async function recordWipes<R extends { outcome: 'sanitized' | 'failed' | 'cancelled'; error: { code: string } | null }>(records: Records, drives: readonly JournalDrive[], wipe: JournalWipe, work: () => Promise<R[]>): Promise<R[]> {
-  const sessions: (string | undefined)[] = [];
-  for (const drive of drives) sessions.push(await records.begin({ origin: 'cli', drive, wiping: wipe }));
-  // A batch that throws (rather than reporting per drive) leaves its sessions open: what it did is unknown.
-  const results = await work();
-  for (const [index, result] of results.entries()) {
-    const drive = drives[index];
-    const sessionId = sessions[index];
-    // A drive pulled out (or that stopped responding) mid-wipe may come back: its session stays
-    // open as an interrupted wipe, on the pending list until the drive is sanitized.
-    if (result.outcome !== 'sanitized' && INTERRUPTING_CODES.has(result.error?.code ?? '')) continue;
-    // A quick erase leaves file contents in the data area: it ends its own session, and clears no archive.
-    if (result.outcome !== 'sanitized' || wipe.method === 'quick' || drive === undefined) {
-      await records.update(sessionId, () => ({ wiping: null, finished: true }));
-      continue;
-    }
-    await records.update(sessionId, () => ({ wiping: null, driveSanitized: true, finished: true }));
-    await records.updateEach((session) => sameDrive(session.drive, drive), () => ({ driveHoldsArchive: false, driveSanitized: true, wiping: null }), sessionId);
-  }
-  return results;
-}
+export { recordWipes } from '../core/records';
 
 /**
  * Runs a shred with a session naming every file as a local copy not yet shredded (a CLI killed

@@ -32,7 +32,7 @@ export function archiveHandlers(services: CoreServices): Handlers<'archive.inspe
       const before = sessionId === undefined ? null : await services.journal.get(sessionId).catch(() => null);
       await journal(services, sessionId, () => ({ drive: driveFacts(drive), driveHoldsArchive: true, driveSanitized: false }));
       try {
-        const { jobId, result } = await startArchiveWrite(services.jobs, { archivePath, drivePath, format, unmount, writer: services.archiveWriter, ...services.writableKinds(training) });
+        const { jobId, result } = await startArchiveWrite(services.jobs, { archivePath, drivePath, format, unmount, writer: services.archiveWriter, verdictsDir: services.options.dataDir, ...services.writableKinds(training) });
         detach(
           result.then(
             (written) => record(services, 'write', 'succeeded', { ...subject, sha256: written.sha256, verified: written.verified }),

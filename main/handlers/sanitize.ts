@@ -4,7 +4,7 @@ import { checkCertificateFolder, issueCertificates, type CertificateIssue } from
 import { estimateSeconds, sanitizeDrives, WIPE_METHODS, type WipeResult } from '../core/sanitize/wipe';
 import type { ChosenDrive } from '../core/target';
 import { toPanoramaUsbError } from '../core/errors';
-import { sanitizeSubject } from '../core/records';
+import { driveFacts, recordWipes, sanitizeSubject } from '../core/records';
 import type { CoreServices } from '../services';
 import { chosenForRequest, detach, driveForRequest, journal, record, type Handlers } from './support';
 
@@ -22,7 +22,9 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
       for (const drivePath of new Set(request.drivePaths)) chosen.push(await chosenForRequest(services, drivePath, request.training, 'sanitize', request.unmount));
       const { jobId, result } = services.jobs.start('sanitize', async (context) => {
         const totals = new Map<string, { done: number; total: number }>();
-        const results = await sanitizeDrives(chosen, {
+        // A session per drive before the first byte, as the command line keeps: a drive pulled out
+        // (or the app killed) mid-wipe stays on the home screen's pending list.
+        const results = await recordWipes(services.records, chosen.map((drive) => driveFacts(drive.assessment.drive)), { method: request.method, verify: request.verify }, () => sanitizeDrives(chosen, {
           method: request.method,
           verify: request.verify,
           signal: context.signal,
@@ -34,7 +36,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
             const sum = [...totals.values()].reduce((all, one) => ({ done: all.done + one.done, total: all.total + one.total }), { done: 0, total: 0 });
             context.progress('sanitize', sum.done, sum.total);
           },
-        });
+        }), 'app');
         const wiped = results.flatMap((wipe, index) => {
           const drive = chosen[index]?.assessment.drive;
           return drive === undefined ? [] : [{ wipe, drive }];

@@ -6,6 +6,7 @@
 import { refused } from '../errors';
 import { resolveTarget, type DriveKind, type UnmountConsent } from '../drives';
 import type { JobRegistry } from '../jobs';
+import { assertNotCounterfeit } from '../capacity';
 import { chooseDrive } from '../target';
 import { inspectArchiveBytes, readArchiveFile } from './inspect';
 import { writeArchive, type ArchiveWriter, type WriteArchiveReport, type WritePhase } from './write';
@@ -22,6 +23,8 @@ export interface ArchiveWriteRequest {
   allowedKinds?: readonly DriveKind[];
   /** Where the write runs: a worker thread in the desktop app (see core/offthread); this thread by default. */
   writer?: ArchiveWriter;
+  /** The data folder whose capacity verdicts refuse a counterfeit drive (`panorama-usb check`). */
+  verdictsDir?: string;
 }
 
 export async function startArchiveWrite(jobs: JobRegistry, request: ArchiveWriteRequest): Promise<{ jobId: string; result: Promise<Omit<WriteArchiveReport, 'archive'>> }> {
@@ -31,6 +34,8 @@ export async function startArchiveWrite(jobs: JobRegistry, request: ArchiveWrite
     throw refused('TRAINING_MODE_ONLY', `Training mode writes virtual drives only; ${request.drivePath} is a real drive.`, 'Choose a virtual drive, or leave Training mode to write real drives.');
   }
   const chosen = await chooseDrive(request.drivePath, 'provision', { unmount: request.unmount ?? false });
+  // An archive is never written to a drive its capacity check found counterfeit: it would lose it.
+  if (request.verdictsDir !== undefined) assertNotCounterfeit(request.verdictsDir, chosen.assessment.drive);
   const { bytes, fileName } = await readArchiveFile(request.archivePath);
   try {
     await inspectArchiveBytes(bytes, fileName);

@@ -2,3 +2,4 @@
 export { driveFacts, Records, sameDrive, type RecordProblemReporter } from './records';
 export { sanitizeSubject, shredSubject, writeSubject } from './subjects';
 export { locateDrive, type DriveWhereabouts } from './whereabouts';
+export { recordWipes } from './wipes';
