@@ -39,7 +39,7 @@ export const AppInfoSchema = z.object({
   trainingMode: z.boolean(),
   trainingModeLocked: z.boolean(),
   elevated: z.boolean(),
-  driveAccess: z.enum(['direct', 'udisks2', 'images-only']),
+  driveAccess: z.enum(['direct', 'udisks2', 'authopen', 'images-only']),
   shell: z.enum(['electron', 'preview', 'cli']),
   /** No progress from a drive for this long: "not responding" (PANORAMA_USB_STALL_SECONDS). */
   stallSeconds: z.number().positive(),

@@ -13,7 +13,8 @@ export function driveHandlers(services: CoreServices): Handlers<'drives.list' | 
       const { drive } = chosen.assessment;
       const subject = { drive: drive.path, model: drive.model, serial: drive.serial, size: drive.size, mode: 'quick', keepData: true };
       const { jobId, result } = services.jobs.start('check', async (context) => {
-        const target = await openChosenDrive(chosen);
+        // Keeps the drive's data: nothing of its layout may be dropped.
+        const target = await openChosenDrive(chosen, { replacesLayout: false });
         try {
           // Quick, and what it overwrites is put back: the wizard's check never costs the drive's data.
           return await checkCapacity(target, { quick: true, keepData: true, signal: context.signal, onProgress: (progress) => context.progress(progress.phase, progress.bytesDone, progress.bytesTotal) });

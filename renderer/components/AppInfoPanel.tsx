@@ -6,7 +6,8 @@ const PLATFORM_NAMES: Readonly<Record<string, string>> = { linux: 'Linux', darwi
 const DRIVE_ACCESS_TEXT = {
   direct: 'Running as root: drives opened directly',
   udisks2: 'Via UDisks2: you will be asked to authorise',
-  'images-only': 'Image files only',
+  authopen: 'Via authopen: macOS will ask you to authorise',
+  'images-only': 'Image files only (real drives need Administrator)',
 } as const;
 
 export function AppInfoPanel({ state }: { state: AppInfoState }) {

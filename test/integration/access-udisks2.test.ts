@@ -7,7 +7,7 @@
  * a loop device is released. The client runs in a probe bundled from test/support/udisks2-probe.ts.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -321,6 +321,29 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
       });
     };
 
+    /** The terminals of polkit's text agents (pkttyagent) now running. */
+    const agentTerminals = (): string[] =>
+      readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .flatMap((pid) => {
+          try {
+            if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'pkttyagent') return [];
+            // Its stdin is /dev/null (core/access/terminal-agent.ts); its stderr is the terminal.
+            const terminal = readlinkSync(`/proc/${pid}/fd/2`);
+            return terminal.startsWith('/dev/pts/') ? [terminal] : [];
+          } catch {
+            return [];
+          }
+        });
+    /** Resolves once a text agent's terminal has echo off (it is reading the password), polling its state. */
+    const agentEchoOff = async (): Promise<void> => {
+      for (let attempt = 0; attempt < 1000; attempt += 1) {
+        if (agentTerminals().some((terminal) => / -echo /.test(` ${tool('stty', ['-F', terminal, '-a']).stdout.replace(/[;\n]/g, ' ')} `))) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error('no polkit text agent turned echo off');
+    };
+
     it("on a terminal with no desktop, polkit's text agent asks for the user's password there: typed once, the drive is written; Ctrl+C at the prompt is cancelled (exit 3), nothing written; with no terminal, AUTHORIZATION_DENIED", { timeout: 150_000 }, async () => {
       const password = 'Panorama-Usb-Test-7';
       await desktop.requirePassword(password);
@@ -349,12 +372,15 @@ describe.skipIf(skipped !== null)('UDisks2 as an unprivileged user', () => {
         expect(dismissed.status, dismissed.drawn).toBe(3);
         expect(await fileSha256(image)).toBe(untouched);
 
-        // Every prompt answered; the rule keeps the answer for the process, so there is one.
+        // Every prompt answered; the rule keeps the answer for the process, so there is one. The
+        // agent draws its prompt, then turns echo off with TCSAFLUSH, which throws away whatever
+        // was typed before: a person types after that, and so does this test (a slow machine
+        // would otherwise lose the password to the flush and wait forever).
         let typed = 0;
         const written = await onTerminal(['write', archive, device, '--yes'], (drawn, type) => {
           if (drawn.split('Password:').length - 1 <= typed) return;
           typed += 1;
-          type(`${password}\r`);
+          void agentEchoOff().then(() => type(`${password}\r`));
         });
         expect(written.status, written.drawn).toBe(0);
         expect(typed, written.drawn).toBe(1);

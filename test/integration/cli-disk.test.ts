@@ -75,7 +75,7 @@ describe('panorama-usb format', () => {
     const chosen = await chooseDrive(image);
     writeFileSync(image, Buffer.from('someone else wrote here'), { flag: 'r+' });
     const changed = await fileSha256(image);
-    await expect(openChosenDrive(chosen)).rejects.toMatchObject({ code: 'DRIVE_CHANGED', outcome: 'refused' });
+    await expect(openChosenDrive(chosen, { replacesLayout: true })).rejects.toMatchObject({ code: 'DRIVE_CHANGED', outcome: 'refused' });
     expect(await fileSha256(image)).toBe(changed);
   });
 });

@@ -60,7 +60,7 @@ export async function checkCommand(runtime: CliRuntime, args: string[], options:
   let report: CapacityReport;
   let drawnAt = 0;
   try {
-    const target = await openChosenDrive(chosen);
+    const target = await openChosenDrive(chosen, { replacesLayout: !keepData });
     try {
       report = await checkCapacity(target, {
         quick,

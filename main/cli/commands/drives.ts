@@ -47,7 +47,7 @@ export async function formatCommand(runtime: CliRuntime, args: string[], options
   const subject = { drive: drive.path, model: drive.model, serial: drive.serial, size: drive.size, label };
   let result: FormatResult;
   try {
-    const target = await openChosenDrive(chosen);
+    const target = await openChosenDrive(chosen, { replacesLayout: true });
     try {
       result = await formatTarget(target, { label, requireFat32: true });
     } finally {

@@ -1,21 +1,17 @@
 /**
- * What each operating system needs done to a drive before a destructive write, chosen by
- * process.platform in this one place: Linux unmounts the chosen drive's own volumes (with the
- * user's consent, through UDisks2 or umount: see openChosenDrive); macOS has `diskutil
- * unmountDisk` take every volume of that disk from Finder; Windows has the volumes taken from
- * the file system with diskpart's `clean`, after checking the session is elevated and the disk
- * is still the one chosen. Commands run through a CommandRunner (execFile, never a shell), so
- * the steps are tested with recorded and composed outputs.
- *
- * Not wired into the write and sanitize paths yet: on macOS and Windows nothing of this has run
- * on a real machine (see the README's platform table).
+ * The drive-access layer's one interface, and the one place that chooses its implementation by
+ * process.platform: how a whole drive is recognised and opened (directly when this process may,
+ * otherwise the system's way of authorising one drive), what the system must let go of before a
+ * destructive write, and how the drive is made safe to remove. Linux: UDisks2 + polkit
+ * (linux.ts); macOS: diskutil + authopen (macos/adapter.ts); Windows: Administrator, Get-Disk +
+ * diskpart (windows/adapter.ts). The rest of core never asks which one it has.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { classifyDiskutilFailure, macCommands } from './macos/diskutil';
-import { checkDiskBeforeClean, classifyDiskpartOutput, diskpartCleanScript, notElevated, parseGetDisk, physicalDriveNumber, windowsCommands } from './windows/disks';
+import type { BlockTarget, OpenOptions } from '../disk';
+import type { Drive } from '../drives/types';
+import { linuxAccess } from './linux';
+import { macAccess, type MacAccessOptions } from './macos/adapter';
+import { windowsAccess } from './windows/adapter';
 
 export interface CommandResult {
   status: number | null;
@@ -42,67 +38,52 @@ export interface ChosenDisk {
   serial: string | null;
 }
 
-export interface PlatformDriveSteps {
-  readonly platform: NodeJS.Platform;
+/** What a destructive open is for. */
+export interface WritePlan {
+  /** The chosen drive's own mounted volumes the person agreed to have unmounted. */
+  mountPoints: readonly string[];
   /**
-   * Right before a write that replaces the drive's layout (a write that formats, a sanitize),
-   * after the identity check: the OS lets go of the drive's volumes. Refuses with the drive
-   * unchanged when it cannot.
+   * The work rewrites the partition table anyway (a write that formats, a sanitize, a capacity
+   * check that keeps nothing): the system may be asked to drop the drive's volumes whole.
    */
-  releaseVolumes(disk: ChosenDisk): Promise<void>;
+  replacesLayout: boolean;
 }
 
-const linuxSteps: PlatformDriveSteps = {
-  platform: 'linux',
-  // The chosen drive's own volumes are unmounted in openChosenDrive, with the user's consent.
-  releaseVolumes: () => Promise.resolve(),
-};
-
-function macSteps(run: CommandRunner): PlatformDriveSteps {
-  return {
-    platform: 'darwin',
-    releaseVolumes: async (disk) => {
-      const [command, args] = macCommands.unmountDisk(disk.path);
-      const result = await run(command, args);
-      if (result.status !== 0) throw classifyDiskutilFailure(disk.path, `${result.stdout}\n${result.stderr}`);
-    },
-  };
+export interface EjectResult {
+  attempted: boolean;
+  ejected: boolean;
+  detail: string;
 }
 
-function windowsSteps(run: CommandRunner): PlatformDriveSteps {
-  return {
-    platform: 'win32',
-    releaseVolumes: async (disk) => {
-      const number = physicalDriveNumber(disk.path);
-      const [netCommand, netArgs] = windowsCommands.isElevated();
-      if ((await run(netCommand, netArgs)).status !== 0) throw notElevated();
-      const [getDisk, getDiskArgs] = windowsCommands.getDisk();
-      const listed = await run(getDisk, getDiskArgs);
-      checkDiskBeforeClean(parseGetDisk(listed.stdout), { number, size: disk.size, model: disk.model, serial: disk.serial });
-      // diskpart reads its commands from a file (/s); the file names the disk and nothing secret.
-      const dir = mkdtempSync(path.join(tmpdir(), 'panorama-usb-diskpart-'));
-      try {
-        const script = path.join(dir, 'clean.txt');
-        writeFileSync(script, diskpartCleanScript(number));
-        const [diskpart, diskpartArgs] = windowsCommands.diskpart(script);
-        const result = await run(diskpart, diskpartArgs);
-        const error = classifyDiskpartOutput(number, `${result.stdout}\n${result.stderr}`, result.status);
-        if (error !== null) throw error;
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
+export interface DriveAccess {
+  readonly platform: NodeJS.Platform;
+  /** Whether `targetPath` names a whole drive this system's way (anything else is an image file). */
+  isDrivePath(targetPath: string): boolean;
+  /** Opens a whole drive: directly when this process may, otherwise authorised for this drive alone. */
+  open(devicePath: string, options: OpenOptions): Promise<BlockTarget>;
+  /** Unmounts the drive's own volumes mounted at `mountPoints` (consented to); resolves with those it unmounted. */
+  unmount(devicePath: string, mountPoints: readonly string[]): Promise<string[]>;
+  /** Before the drive is opened for a destructive write, once it is known to be the one chosen. */
+  beforeOpen(disk: ChosenDisk, plan: WritePlan): Promise<void>;
+  /** After the identity check through the open descriptor, right before the first byte. */
+  beforeFirstWrite(disk: ChosenDisk, plan: WritePlan): Promise<void>;
+  /** Makes the drive safe to remove (its data is flushed already); `interactive: false` never prompts. */
+  release(drive: Drive, options: { interactive: boolean }): Promise<EjectResult>;
 }
 
-/** This system's steps (others: as Linux, which needs none here). */
-export function platformSteps(platform: NodeJS.Platform = process.platform, run: CommandRunner = execRunner): PlatformDriveSteps {
+export interface AccessOptions extends MacAccessOptions {
+  run?: CommandRunner;
+}
+
+/** This system's drive access (others: as Linux). */
+export function driveAccess(platform: NodeJS.Platform = process.platform, options: AccessOptions = {}): DriveAccess {
+  const run = options.run ?? execRunner;
   switch (platform) {
     case 'darwin':
-      return macSteps(run);
+      return macAccess(run, options);
     case 'win32':
-      return windowsSteps(run);
+      return windowsAccess(run);
     default:
-      return linuxSteps;
+      return linuxAccess;
   }
 }

@@ -43,18 +43,23 @@ export function isElevated(platform: NodeJS.Platform = process.platform): boolea
   return typeof process.geteuid === 'function' && process.geteuid() === 0;
 }
 
-export type DriveAccessMethod = 'direct' | 'udisks2' | 'images-only';
+export type DriveAccessMethod = 'direct' | 'udisks2' | 'authopen' | 'images-only';
 
-/** Root (or Administrator) opens drives itself; on Linux anyone else asks UDisks2; elsewhere only image files. */
+/**
+ * Root (or Administrator) opens drives itself; on Linux anyone else asks UDisks2, on macOS
+ * authopen (core/access); on Windows a session that is not elevated reaches image files only.
+ */
 export function driveAccessMethod(platform: NodeJS.Platform = process.platform): DriveAccessMethod {
   if (isElevated(platform)) return 'direct';
-  return platform === 'linux' ? 'udisks2' : 'images-only';
+  if (platform === 'linux') return 'udisks2';
+  return platform === 'darwin' ? 'authopen' : 'images-only';
 }
 
 /** The access method in words, for `info` and the app's footer. */
 export const DRIVE_ACCESS_WORDS: Readonly<Record<DriveAccessMethod, string>> = {
   direct: 'running as root / Administrator: drives are opened directly',
   udisks2: 'via UDisks2: you will be asked to authorise each drive',
+  authopen: 'via authopen: macOS will ask you to authorise each drive',
   'images-only': 'image files only (real drives need an Administrator here)',
 };
 

@@ -116,7 +116,7 @@ export async function writeArchive(source: { bytes: Buffer; fileName: string }, 
 
   // Opened once, here (through UDisks2 for a user who is not root); the worker and the
   // verification use this target's descriptors.
-  const target = await openChosenDrive(chosen);
+  const target = await openChosenDrive(chosen, { replacesLayout: options.format });
   let written: VolumeWriteResult;
   // An object: the phase changes inside the callback, where control-flow analysis does not follow.
   const reached: { phase: WritePhase } = { phase: 'check' };

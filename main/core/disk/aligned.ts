@@ -8,12 +8,21 @@ const WASM_PAGE_BYTES = 64 * 1024;
 /** Covers the largest logical block size of drives we meet (4 KiB) and the usual page size. */
 export const DIRECT_IO_ALIGNMENT = 4096;
 
+/** The memories alignedBuffers made (they never grow, so each keeps its one ArrayBuffer). */
+const alignedMemories = new WeakSet<ArrayBufferLike>();
+
 /** `count` separate buffers of `bytes` each (a multiple of 4096), all starting on a 64 KiB boundary. */
 export function alignedBuffers(count: number, bytes: number): Buffer[] {
   if (bytes <= 0 || bytes % DIRECT_IO_ALIGNMENT !== 0) throw new RangeError(`aligned buffers must be a positive multiple of ${DIRECT_IO_ALIGNMENT} bytes, not ${bytes}`);
   const stride = Math.ceil(bytes / WASM_PAGE_BYTES) * WASM_PAGE_BYTES;
   const memory = new WebAssembly.Memory({ initial: (stride * count) / WASM_PAGE_BYTES, maximum: (stride * count) / WASM_PAGE_BYTES });
+  alignedMemories.add(memory.buffer);
   return Array.from({ length: count }, (_, index) => Buffer.from(memory.buffer, index * stride, bytes));
+}
+
+/** Whether `buffer` from `offset` on starts on a 4096-byte boundary of memory (known only for alignedBuffers' memory). */
+export function isAlignedMemory(buffer: Uint8Array, offset = 0): boolean {
+  return alignedMemories.has(buffer.buffer) && (buffer.byteOffset + offset) % DIRECT_IO_ALIGNMENT === 0;
 }
 
 export function isDirectAligned(value: number): boolean {

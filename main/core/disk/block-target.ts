@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PanoramaUsbError, refused } from '../errors';
-import { alignedBuffers, borrowAlignedBuffers, DIRECT_IO_ALIGNMENT } from './aligned';
+import { alignedBuffers, borrowAlignedBuffers, DIRECT_IO_ALIGNMENT, isAlignedMemory } from './aligned';
 import { classifyIoError, classifyOpenError, errnoCode, unplugged } from './io-errors';
 
 export const SECTOR_SIZE = 512;
@@ -29,6 +29,35 @@ export interface OpenOptions {
   exclusive?: boolean;
   /** Size reported by the drive list, for platforms where we cannot ask the kernel. */
   knownSize?: number;
+  /**
+   * A raw device that takes only whole blocks of this many bytes at block-aligned positions
+   * (macOS /dev/rdiskN, Windows \\.\PhysicalDriveN): anything else is read, or read-modified-
+   * written, through aligned scratch memory.
+   */
+  blockSize?: number;
+  /**
+   * Linux: the descriptor itself is opened O_DIRECT (every write goes to the drive as made, as
+   * dd's oflag=direct does): memory, positions and lengths aligned to 4096, as blockSize does.
+   */
+  direct?: boolean;
+}
+
+/** What a descriptor demands of each I/O: positions and lengths in whole blocks; aligned memory too (O_DIRECT). */
+export interface IoAlignment {
+  block: number;
+  memory: boolean;
+}
+
+/** An O_DIRECT descriptor's rules, for the drives we meet (4 KiB covers 512-byte and 4Kn sectors). */
+const DIRECT_ALIGNMENT: IoAlignment = { block: DIRECT_IO_ALIGNMENT, memory: true };
+
+function alignmentFor(options: OpenOptions): IoAlignment | null {
+  if (options.direct === true) return DIRECT_ALIGNMENT;
+  const block = options.blockSize ?? 0;
+  if (block <= 1) return null;
+  // A block size that does not divide the scratch (4096-aligned, 1 MiB) cannot be bounced.
+  if (!Number.isInteger(block) || DIRECT_IO_ALIGNMENT % block !== 0) throw refused('UNSUPPORTED_BLOCK_SIZE', `A drive with ${block}-byte blocks is not supported.`, 'Use a drive with 512-byte or 4096-byte sectors.');
+  return { block, memory: false };
 }
 
 const readAsync = promisify(fs.read);
@@ -85,6 +114,8 @@ export interface TargetHandle {
    * or by UDisks2 for a user who is not root): what openDirectReader gives.
    */
   directFd?: number;
+  /** What the descriptor demands of each I/O (a raw device's whole blocks): none when absent. */
+  alignment?: IoAlignment;
 }
 
 export class BlockTarget {
@@ -103,8 +134,8 @@ export class BlockTarget {
     /** False for a target adopted from another thread: its owner closes the descriptor. */
     private readonly ownsDescriptor = true,
     private readonly directFd: number | null = null,
-    /** This descriptor was opened O_DIRECT: readSync goes through aligned scratch. */
-    private readonly direct = false,
+    /** What this descriptor demands of each I/O (O_DIRECT, a raw device): what does not fit goes through aligned scratch. */
+    private readonly alignment: IoAlignment | null = null,
   ) {}
 
   /**
@@ -112,7 +143,7 @@ export class BlockTarget {
    * opened exclusively). close() then only stops this object; the opener still owns the descriptor.
    */
   static adopt(handle: TargetHandle): BlockTarget {
-    return new BlockTarget(handle.path, handle.kind, handle.size, handle.fd, handle.writable, false, handle.directFd ?? null);
+    return new BlockTarget(handle.path, handle.kind, handle.size, handle.fd, handle.writable, false, handle.directFd ?? null, handle.alignment ?? null);
   }
 
   /**
@@ -120,11 +151,19 @@ export class BlockTarget {
    * object owns them from now on and closes both.
    */
   static fromDescriptors(handle: TargetHandle): BlockTarget {
-    return new BlockTarget(handle.path, handle.kind, handle.size, handle.fd, handle.writable, true, handle.directFd ?? null);
+    return new BlockTarget(handle.path, handle.kind, handle.size, handle.fd, handle.writable, true, handle.directFd ?? null, handle.alignment ?? null);
   }
 
   get handle(): TargetHandle {
-    return { path: this.path, kind: this.kind, size: this.size, fd: this.fd, writable: this.writable, ...(this.directFd === null ? {} : { directFd: this.directFd }) };
+    return {
+      path: this.path,
+      kind: this.kind,
+      size: this.size,
+      fd: this.fd,
+      writable: this.writable,
+      ...(this.directFd === null ? {} : { directFd: this.directFd }),
+      ...(this.alignment === null ? {} : { alignment: this.alignment }),
+    };
   }
 
   static async open(targetPath: string, options: OpenOptions): Promise<BlockTarget> {
@@ -139,6 +178,7 @@ export class BlockTarget {
       throw refused('NOT_A_DRIVE_OR_IMAGE', `${targetPath} is neither a drive nor an image file.`, 'Give a block device such as /dev/sdb, or an image file.');
     }
     const write = options.access === 'write';
+    const alignment = alignmentFor(options);
     let deviceSize = 0;
     if (kind === 'device') {
       try {
@@ -156,6 +196,7 @@ export class BlockTarget {
     }
     let flags = write ? fs.constants.O_RDWR : fs.constants.O_RDONLY;
     if (write && options.exclusive === true && kind === 'device' && process.platform === 'linux') flags |= fs.constants.O_EXCL;
+    if (options.direct === true && process.platform === 'linux') flags |= fs.constants.O_DIRECT;
     let fd: number;
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -185,7 +226,25 @@ export class BlockTarget {
         }
       }
     }
-    return new BlockTarget(targetPath, kind, size, fd, write, true, directFd);
+    return new BlockTarget(targetPath, kind, size, fd, write, true, directFd, alignment);
+  }
+
+  /**
+   * Opens a whole drive by a path the kernel gives no size for (macOS /dev/rdiskN, Windows
+   * \\.\PhysicalDriveN), whose size and block size the system's own tools told us: no stat,
+   * no sysfs. Every I/O is then made of whole blocks (see OpenOptions.blockSize).
+   */
+  static openRaw(devicePath: string, options: { access: 'read' | 'write'; size: number; blockSize: number }): BlockTarget {
+    if (!(options.size > 0)) throw refused('NO_MEDIUM', `${devicePath} has no medium: an empty card reader, or a device that was detached.`, 'Insert the card or plug the drive back in, then choose it again.');
+    const alignment = alignmentFor({ access: options.access, blockSize: options.blockSize });
+    const write = options.access === 'write';
+    let fd: number;
+    try {
+      fd = fs.openSync(devicePath, write ? fs.constants.O_RDWR : fs.constants.O_RDONLY);
+    } catch (error) {
+      throw classifyOpenError(error, devicePath);
+    }
+    return new BlockTarget(devicePath, 'device', options.size, fd, write, true, null, alignment);
   }
 
   /**
@@ -243,8 +302,9 @@ export class BlockTarget {
     if (this.closed) throw new Error(`${this.path} is closed`);
     if (!this.writable || this.kind !== 'device' || process.platform !== 'linux') return null;
     try {
-      const fd = fs.openSync(this.path, fs.constants.O_WRONLY | fs.constants.O_DIRECT);
-      return new BlockTarget(this.path, this.kind, this.size, fd, true, true, null, true);
+      // Read-write: a write that is not in whole blocks is read, modified and written back.
+      const fd = fs.openSync(this.path, fs.constants.O_RDWR | fs.constants.O_DIRECT);
+      return new BlockTarget(this.path, this.kind, this.size, fd, true, true, null, DIRECT_ALIGNMENT);
     } catch {
       // Not allowed (a user given the drive by UDisks2), or no direct I/O: the cache it is.
       return null;
@@ -261,11 +321,11 @@ export class BlockTarget {
   openDirectReader(): BlockTarget | null {
     if (this.closed) throw new Error(`${this.path} is closed`);
     // Opened with this target (by UDisks2 for a user who is not root): shared, not closed by the reader.
-    if (this.directFd !== null) return new BlockTarget(this.path, this.kind, this.size, this.directFd, false, false, null, true);
+    if (this.directFd !== null) return new BlockTarget(this.path, this.kind, this.size, this.directFd, false, false, null, DIRECT_ALIGNMENT);
     if (this.kind !== 'device' || process.platform !== 'linux') return null;
     try {
       const fd = fs.openSync(this.path, fs.constants.O_RDONLY | fs.constants.O_DIRECT);
-      return new BlockTarget(this.path, this.kind, this.size, fd, false, true, null, true);
+      return new BlockTarget(this.path, this.kind, this.size, fd, false, true, null, DIRECT_ALIGNMENT);
     } catch (error) {
       if (errnoCode(error) === 'EINVAL') return null;
       throw classifyOpenError(error, this.path);
@@ -284,15 +344,41 @@ export class BlockTarget {
     }
   }
 
+  /** Whether an I/O can go to the descriptor as it is, or must go through aligned scratch. */
+  private fits(buffer: Uint8Array, offset: number, length: number, position: number): boolean {
+    const rules = this.alignment;
+    if (rules === null) return true;
+    if (position % rules.block !== 0 || length % rules.block !== 0) return false;
+    return !rules.memory || isAlignedMemory(buffer, offset);
+  }
+
+  /** Whether pieces written one after another from `position` each fit the descriptor's rules. */
+  private allFit(buffers: readonly Uint8Array[], position: number): boolean {
+    let at = position;
+    for (const buffer of buffers) {
+      if (!this.fits(buffer, 0, buffer.length, at)) return false;
+      at += buffer.length;
+    }
+    return true;
+  }
+
+  /** The whole blocks around `position`..`end` that one bounce covers (at most the scratch). */
+  private stretch(at: number, end: number, scratchBytes: number): { start: number; stop: number } {
+    const block = this.alignment?.block ?? 1;
+    const start = Math.floor(at / block) * block;
+    const stop = Math.min(Math.ceil(end / block) * block, start + scratchBytes);
+    return { start, stop };
+  }
+
   /** Synchronous positioned read of exactly `length` bytes (FatFs's disk callbacks are synchronous). */
   readSync(buffer: Uint8Array, offset: number, length: number, position: number): void {
     this.checkRange(position, length);
-    if (this.direct) {
-      this.readSyncAligned(buffer, offset, length, position);
-      return;
-    }
-    let done = 0;
     try {
+      if (!this.fits(buffer, offset, length, position)) {
+        this.bounceSync(buffer, offset, length, position, 'read');
+        return;
+      }
+      let done = 0;
       while (done < length) {
         const n = fs.readSync(this.fd, buffer, offset + done, length - done, position + done);
         if (n === 0) throw Object.assign(new Error(`unexpected end of ${this.path}`), { code: 'EIO' });
@@ -303,49 +389,112 @@ export class BlockTarget {
     }
   }
 
-  /**
-   * O_DIRECT wants the memory, the position and the length aligned, which FatFs's sector reads into
-   * its own heap are not: read the aligned stretch around them into scratch memory, then copy.
-   */
-  private readSyncAligned(buffer: Uint8Array, offset: number, length: number, position: number): void {
-    this.bounce ??= alignedBuffers(1, DIRECT_BOUNCE_BYTES)[0] ?? null;
-    const scratch = this.bounce;
-    if (scratch === null) throw new Error('no aligned memory for a direct read');
-    let done = 0;
-    try {
-      while (done < length) {
-        const at = position + done;
-        const start = Math.floor(at / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT;
-        const end = Math.min(Math.ceil((position + length) / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT, start + DIRECT_BOUNCE_BYTES, Math.ceil(this.size / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT);
-        const got = fs.readSync(this.fd, scratch, 0, end - start, start);
-        const usable = Math.min(got - (at - start), length - done);
-        if (usable <= 0) throw Object.assign(new Error(`unexpected end of ${this.path}`), { code: 'EIO' });
-        buffer.set(scratch.subarray(at - start, at - start + usable), offset + done);
-        done += usable;
-      }
-    } catch (error) {
-      throw this.classify(error);
-    } finally {
-      // Drive contents (an archive's key, read back to verify it) never stay in the scratch.
-      scratch.fill(0);
-    }
-  }
-
   writeSync(buffer: Uint8Array, offset: number, length: number, position: number): void {
     this.checkRange(position, length);
-    let done = 0;
     try {
+      if (!this.fits(buffer, offset, length, position)) {
+        this.bounceSync(buffer, offset, length, position, 'write');
+        return;
+      }
+      let done = 0;
       while (done < length) done += fs.writeSync(this.fd, buffer, offset + done, length - done, position + done);
     } catch (error) {
       throw this.classify(error);
     }
   }
 
+  /**
+   * An I/O the descriptor would refuse (FatFs's 512-byte sectors into its own heap, on a drive
+   * that takes 4 KiB blocks into aligned memory): the whole blocks around it go through aligned
+   * scratch — read, and for a write modified and written back — a stretch at a time.
+   */
+  private bounceSync(buffer: Uint8Array, offset: number, length: number, position: number, kind: 'read' | 'write'): void {
+    this.bounce ??= alignedBuffers(1, DIRECT_BOUNCE_BYTES)[0] ?? null;
+    const scratch = this.bounce;
+    if (scratch === null) throw new Error('no aligned memory for a bounced I/O');
+    try {
+      let done = 0;
+      while (done < length) {
+        const at = position + done;
+        const { start, stop } = this.stretch(at, position + length, scratch.length);
+        const usable = Math.min(stop - start - (at - start), length - done);
+        const whole = kind === 'write' && at === start && usable === stop - start;
+        // A write of part of a block keeps the rest of it: read first (a read always reads).
+        if (!whole) this.readWholeSync(scratch, stop - start, start);
+        if (kind === 'read') buffer.set(scratch.subarray(at - start, at - start + usable), offset + done);
+        else {
+          scratch.set(buffer.subarray(offset + done, offset + done + usable), at - start);
+          let written = 0;
+          while (written < stop - start) written += fs.writeSync(this.fd, scratch, written, stop - start - written, start + written);
+        }
+        done += usable;
+      }
+    } finally {
+      // Drive contents (an archive's key, read back to verify it) never stay in the scratch.
+      scratch.fill(0);
+    }
+  }
+
+  /** Reads `length` bytes at an aligned `position` into aligned scratch; past the end of the drive reads as zeros. */
+  private readWholeSync(scratch: Buffer, length: number, position: number): void {
+    let done = 0;
+    while (done < length) {
+      const n = fs.readSync(this.fd, scratch, done, length - done, position + done);
+      if (n === 0) {
+        if (position + done < this.size) throw Object.assign(new Error(`unexpected end of ${this.path}`), { code: 'EIO' });
+        scratch.fill(0, done, length);
+        return;
+      }
+      done += n;
+    }
+  }
+
+  /** The asynchronous bounce: scratch of its own (borrowed), as calls may overlap. */
+  private async bounceAsync(buffer: Uint8Array, position: number, kind: 'read' | 'write'): Promise<void> {
+    const { buffers, release } = borrowAlignedBuffers(1, DIRECT_BOUNCE_BYTES);
+    const [scratch] = buffers;
+    if (scratch === undefined) throw new Error('no aligned memory for a bounced I/O');
+    try {
+      let done = 0;
+      while (done < buffer.length) {
+        const at = position + done;
+        const { start, stop } = this.stretch(at, position + buffer.length, scratch.length);
+        const usable = Math.min(stop - start - (at - start), buffer.length - done);
+        const whole = kind === 'write' && at === start && usable === stop - start;
+        if (!whole) {
+          let got = 0;
+          while (got < stop - start) {
+            const { bytesRead } = await readAsync(this.fd, scratch, got, stop - start - got, start + got);
+            if (bytesRead === 0) {
+              if (start + got < this.size) throw Object.assign(new Error(`unexpected end of ${this.path}`), { code: 'EIO' });
+              scratch.fill(0, got, stop - start);
+              break;
+            }
+            got += bytesRead;
+          }
+        }
+        if (kind === 'read') buffer.set(scratch.subarray(at - start, at - start + usable), done);
+        else {
+          scratch.set(buffer.subarray(done, done + usable), at - start);
+          let written = 0;
+          while (written < stop - start) written += (await writeAsync(this.fd, scratch, written, stop - start - written, start + written)).bytesWritten;
+        }
+        done += usable;
+      }
+    } finally {
+      release();
+    }
+  }
+
   /** Asynchronous positioned read: the libuv thread pool does the I/O, the event loop stays free. */
   async read(buffer: Uint8Array, position: number): Promise<void> {
     this.checkRange(position, buffer.length);
-    let done = 0;
     try {
+      if (!this.fits(buffer, 0, buffer.length, position)) {
+        await this.bounceAsync(buffer, position, 'read');
+        return;
+      }
+      let done = 0;
       while (done < buffer.length) {
         const { bytesRead } = await readAsync(this.fd, buffer, done, buffer.length - done, position + done);
         if (bytesRead === 0) throw Object.assign(new Error(`unexpected end of ${this.path}`), { code: 'EIO' });
@@ -358,8 +507,12 @@ export class BlockTarget {
 
   async write(buffer: Uint8Array, position: number): Promise<void> {
     this.checkRange(position, buffer.length);
-    let done = 0;
     try {
+      if (!this.fits(buffer, 0, buffer.length, position)) {
+        await this.bounceAsync(buffer, position, 'write');
+        return;
+      }
+      let done = 0;
       while (done < buffer.length) {
         const { bytesWritten } = await writeAsync(this.fd, buffer, done, buffer.length - done, position + done);
         done += bytesWritten;
@@ -372,12 +525,21 @@ export class BlockTarget {
   /**
    * Writes `buffers` one after another from `position`, in one system call when the kernel
    * takes them all: data that arrives in pieces (a keystream) goes out without being copied
-   * into one buffer first.
+   * into one buffer first — unless the descriptor demands whole aligned blocks the pieces are not.
    */
   async writev(buffers: readonly Uint8Array[], position: number): Promise<void> {
     const total = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
     this.checkRange(position, total);
     let pending = buffers.filter((buffer) => buffer.length > 0);
+    if (!this.allFit(pending, position)) {
+      const joined = Buffer.concat(pending, total);
+      try {
+        await this.write(joined, position);
+      } finally {
+        joined.fill(0);
+      }
+      return;
+    }
     let done = 0;
     try {
       while (pending.length > 0) {

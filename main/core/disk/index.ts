@@ -1,4 +1,4 @@
-export { alignedBuffers, borrowAlignedBuffers, DIRECT_IO_ALIGNMENT, isDirectAligned } from './aligned';
+export { alignedBuffers, borrowAlignedBuffers, DIRECT_IO_ALIGNMENT, isAlignedMemory, isDirectAligned } from './aligned';
 export { BlockTarget, SECTOR_SIZE, type OpenOptions, type TargetHandle, type TargetKind } from './block-target';
 export { fat32ClusterSize } from './cluster-size';
 export { planFat32, planFatLayout, type FatLayout } from './fat-layout';

@@ -26,6 +26,6 @@ export async function ejectTarget(targetPath: string, options: { unmount: Unmoun
   if (unseen.length > 0) {
     throw refused('DRIVE_INELIGIBLE', `${drive.path} (${drive.description}) is mounted at ${unseen.join(', ')}; nothing was changed.`, 'Unmount it, or let panorama-usb unmount it first (--unmount on the command line).');
   }
-  await unmountVolumes(drive.path, mounts);
-  return { drive, unmounted: mounts, ...(await releaseDrive(drive)) };
+  const unmounted = await unmountVolumes(drive.path, mounts);
+  return { drive, unmounted, ...(await releaseDrive(drive)) };
 }

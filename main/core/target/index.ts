@@ -3,7 +3,7 @@
  * then — after the person confirmed — opened for writing only if it is still the same drive.
  * Every command that erases or writes a drive goes through these two steps.
  */
-import { openDrive, unmountVolumes } from '../access';
+import { driveAccess, openDrive, type ChosenDisk, type WritePlan } from '../access';
 import type { BlockTarget } from '../disk';
 import { PanoramaUsbError, refused } from '../errors';
 import { assertSameDrive, requireEligible, resolveTarget, takeIdentity, type DriveAssessment, type DriveIdentity, type DrivePurpose, type UnmountConsent } from '../drives';
@@ -27,17 +27,28 @@ export async function chooseDrive(targetPath: string, purpose: Exclude<DrivePurp
   return { assessment, identity: await takeIdentity(drive) };
 }
 
+/** What the system is told about the chosen drive when it is checked again. */
+function chosenDisk(chosen: ChosenDrive): ChosenDisk {
+  const { drive } = chosen.assessment;
+  return { path: drive.path, size: drive.size, model: drive.model, serial: drive.serial };
+}
+
 /**
  * Right before the first write: the drive must still be the one chosen (same size, model,
- * serial, partition table…), then it is opened exclusively.
+ * serial, partition table…), then it is opened exclusively. On the way, the system lets go of
+ * it its own way (platform.ts): the consented volumes unmounted (Linux), the disk's volumes
+ * unmounted (macOS), its volumes dropped with the layout `replacesLayout` says is rewritten anyway
+ * (Windows) — each only once the drive is known to be the one chosen.
  */
-export async function openChosenDrive(chosen: ChosenDrive): Promise<BlockTarget> {
+export async function openChosenDrive(chosen: ChosenDrive, options: { replacesLayout: boolean }): Promise<BlockTarget> {
   const { drive } = chosen.assessment;
-  const mounted = chosen.assessment.unmount ?? [];
-  if (mounted.length > 0) {
-    // Only this drive's own volumes, and only once it is known to be the drive chosen.
+  const plan: WritePlan = { mountPoints: chosen.assessment.unmount ?? [], replacesLayout: options.replacesLayout };
+  const access = driveAccess();
+  const isDrive = drive.kind !== 'image' && access.isDrivePath(drive.path);
+  if (isDrive && (plan.mountPoints.length > 0 || access.platform !== 'linux')) {
+    // Nothing is unmounted or checked by the system for a drive that is not the one chosen.
     await assertSameDrive(chosen.identity);
-    await unmountVolumes(drive.path, mounted);
+    await access.beforeOpen(chosenDisk(chosen), plan);
   }
   // Opened first (through UDisks2 when this user may not open it), then checked through that very
   // descriptor: nothing is written to a drive that changed, and nothing else can slip in between.
@@ -52,6 +63,7 @@ export async function openChosenDrive(chosen: ChosenDrive): Promise<BlockTarget>
   }
   try {
     await assertSameDrive(chosen.identity, target);
+    if (isDrive) await access.beforeFirstWrite(chosenDisk(chosen), plan);
   } catch (error) {
     target.close();
     throw error;

@@ -3,8 +3,8 @@
  * `diskutil list -plist` say about a disk (parsed with the maintained `plist` package, never by
  * hand), the raw device a write goes to (/dev/rdiskN: unbuffered, far faster than /dev/diskN),
  * and the commands that unmount, authorise and eject — with the failures each can give mapped to
- * our error codes. Nothing here runs a command; the adapter that does is not written yet, so these
- * are tested against recorded and composed outputs (test/fixtures/macos).
+ * our error codes. Nothing here runs a command (adapter.ts does), so these are tested against
+ * recorded and composed outputs (test/fixtures/macos).
  */
 import plist from 'plist';
 import { refused, type PanoramaUsbError } from '../../errors';
@@ -105,9 +105,9 @@ export const macCommands = {
   /**
    * authopen asks the user (Authorization Services: their password, or Touch ID) and, allowed,
    * passes the open descriptor back over its stdout (-stdoutpipe, as SCM_RIGHTS): the app itself
-   * never runs as root. -o 2 is O_RDWR.
+   * never runs as root. -o 2 is O_RDWR, -o 0 O_RDONLY.
    */
-  authopen: (devicePath: string): [string, string[]] => ['/usr/libexec/authopen', ['-stdoutpipe', '-o', '2', rawDevicePath(devicePath)]],
+  authopen: (devicePath: string, write = true): [string, string[]] => ['/usr/libexec/authopen', ['-stdoutpipe', '-o', write ? '2' : '0', rawDevicePath(devicePath)]],
 };
 
 /** What a failed `diskutil unmountDisk` / `eject` means (its exit status was not 0). */

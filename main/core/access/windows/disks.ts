@@ -8,7 +8,8 @@
  * Clear-Disk needs the Storage module, which some Server Core and LTSC images leave out.
  * The disk is named by its number, taken from drivelist's \\.\PhysicalDriveN and checked again
  * (size, model, serial from `Get-Disk | ConvertTo-Json`) right before anything destructive.
- * Nothing here runs a command; it is tested against composed outputs (test/fixtures/windows).
+ * Nothing here runs a command (adapter.ts does); it is tested against composed outputs
+ * (test/fixtures/windows).
  */
 import { refused, type PanoramaUsbError } from '../../errors';
 
@@ -18,6 +19,8 @@ export interface WindowsDisk {
   model: string | null;
   serial: string | null;
   size: number;
+  /** The unit raw I/O on \\.\PhysicalDriveN must be aligned to (512 when not said). */
+  logicalSectorSize: number;
   /** USB, SD, SATA, NVMe… (MSFT_Disk's BusType, named). */
   bus: string | null;
   isBoot: boolean;
@@ -58,6 +61,7 @@ export function parseGetDisk(json: string): WindowsDisk[] {
         model: text(disk['FriendlyName']) ?? text(disk['Model']),
         serial: text(disk['SerialNumber']),
         size: typeof disk['Size'] === 'number' ? disk['Size'] : 0,
+        logicalSectorSize: typeof disk['LogicalSectorSize'] === 'number' && disk['LogicalSectorSize'] > 0 ? disk['LogicalSectorSize'] : 512,
         bus: typeof bus === 'number' ? (BUS_TYPES[bus] ?? null) : text(bus),
         isBoot: disk['IsBoot'] === true,
         isSystem: disk['IsSystem'] === true,

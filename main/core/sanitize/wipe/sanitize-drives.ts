@@ -20,7 +20,7 @@ async function sanitizeOne(chosen: ChosenDrive, options: SanitizeOptions, duplic
   if (options.signal?.aborted === true) return unstartedResult(drivePath, options, started, wipeCancelled(drivePath));
   let target: BlockTarget;
   try {
-    target = await openChosenDrive(chosen);
+    target = await openChosenDrive(chosen, { replacesLayout: true });
   } catch (error) {
     return unstartedResult(drivePath, options, started, toPanoramaUsbError(error));
   }
