@@ -40,6 +40,8 @@ export const AppInfoSchema = z.object({
   trainingModeLocked: z.boolean(),
   elevated: z.boolean(),
   driveAccess: z.enum(['direct', 'udisks2', 'authopen', 'images-only']),
+  /** "not-run": this platform's drive access is written but has not run on it yet (macOS, Windows). */
+  platformSupport: z.enum(['tested', 'not-run']),
   shell: z.enum(['electron', 'preview', 'cli']),
   /** No progress from a drive for this long: "not responding" (PANORAMA_USB_STALL_SECONDS). */
   stallSeconds: z.number().positive(),

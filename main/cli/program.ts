@@ -19,12 +19,13 @@ type Action = (runtime: CliRuntime, args: string[], options: Record<string, unkn
 type ActionLoader = () => Promise<Action>;
 
 const infoAction: Action = async () => {
-  const { DRIVE_ACCESS_WORDS, getAppInfo } = await import('../core/app/info');
+  const { DRIVE_ACCESS_WORDS, getAppInfo, platformSupportWords } = await import('../core/app/info');
   const info = getAppInfo({ name: PRODUCT.name, version: PRODUCT.version, shell: 'cli', trainingMode: false, trainingModeLocked: false });
   const text = [
     `${PRODUCT.productName} ${info.version}`,
     `platform: ${info.platform} ${info.arch}, node ${info.versions.node}`,
     `drive access: ${DRIVE_ACCESS_WORDS[info.driveAccess]}`,
+    `platform status: ${platformSupportWords(info.platform, info.platformSupport)}`,
   ].join('\n');
   return { data: { info }, text };
 };

@@ -54,6 +54,12 @@ export function AppInfoPanel({ state }: { state: AppInfoState }) {
           <dd data-testid="app-shell">{info.shell === 'electron' ? `Desktop app (Electron ${info.versions.electron ?? ''})` : 'Browser preview'}</dd>
         </div>
       </dl>
+      {info.platformSupport === 'not-run' && (
+        <p role="note" data-testid="app-platform-note" className="app-info__note">
+          Drive access on {PLATFORM_NAMES[info.platform] ?? info.platform} is written and tested against its tools&apos; documented outputs, but has not
+          run on {PLATFORM_NAMES[info.platform] ?? info.platform} yet. Try it on a spare drive first.
+        </p>
+      )}
     </footer>
   );
 }

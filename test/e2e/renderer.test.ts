@@ -48,6 +48,27 @@ describe('the wizard frame in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/home.png`, fullPage: true });
   });
 
+  it('says on Linux nothing about untried platforms, and on macOS that drive access has not run there yet', async () => {
+    await expect(page.getByTestId('app-platform-note').count()).resolves.toBe(process.platform === 'linux' ? 0 : 1);
+    // The same page given a Mac's app.info (the answer core gives on darwin, rewritten in flight):
+    // the footer must not let a technician assume the macOS path has been tried.
+    const mac = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    try {
+      await mac.route('**/api/invoke/app.info', async (route) => {
+        const response = await route.fetch();
+        const answer = (await response.json()) as { ok: boolean; value: Record<string, unknown> };
+        await route.fulfill({ response, json: { ...answer, value: { ...answer.value, platform: 'darwin', elevated: false, driveAccess: 'authopen', platformSupport: 'not-run' } } });
+      });
+      await mac.goto(server.url);
+      await mac.getByTestId('app-platform-note').waitFor();
+      await expect(mac.getByTestId('app-platform').textContent()).resolves.toMatch(/^macOS/);
+      await expect(mac.getByTestId('app-elevated').textContent()).resolves.toMatch(/^Via authopen/);
+      await expect(mac.getByTestId('app-platform-note').textContent()).resolves.toMatch(/has not\s+run on macOS yet/);
+    } finally {
+      await mac.close();
+    }
+  });
+
   it('offers the three paths, labelled for screen readers, under a Training banner', async () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('What do you want to do?');
     for (const name of ['Provision an appliance', 'Sanitize drives', 'Training (simulated)']) {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { driveAccess, type CommandResult, type CommandRunner } from '../../main/core/access/platform';
+import { platformSupport, platformSupportWords } from '../../main/core/app/info';
 import type { Drive } from '../../main/core/drives/types';
 import { classifyAuthopenFailure, classifyDiskutilFailure, macCommands, parseDiskutilInfo, parseDiskutilList, rawDevicePath } from '../../main/core/access/macos/diskutil';
 import { checkDiskBeforeClean, classifyDiskpartOutput, diskpartCleanScript, notElevated, parseGetDisk, physicalDriveNumber } from '../../main/core/access/windows/disks';
@@ -85,6 +86,14 @@ describe('Windows: Get-Disk and diskpart', () => {
     // Success words with a failing status are not believed.
     expect(classifyDiskpartOutput(2, fixture('windows', 'diskpart-clean-ok.txt'), 1)).toMatchObject({ code: 'DRIVE_ACCESS_FAILED' });
     expect(notElevated()).toMatchObject({ code: 'PERMISSION_DENIED', nextStep: expect.stringContaining('Administrator terminal') as unknown });
+  });
+});
+
+describe('what the app says of each platform', () => {
+  it('calls Linux tested and macOS / Windows written but not run there, by name', () => {
+    expect(platformSupport('linux')).toBe('tested');
+    expect(platformSupportWords('darwin', platformSupport('darwin'))).toMatch(/has not run on macOS yet: try it on a spare drive first/);
+    expect(platformSupportWords('win32', platformSupport('win32'))).toMatch(/has not run on Windows yet/);
   });
 });
 

@@ -24,7 +24,9 @@ describe('panorama-usb (the built bin)', () => {
     const run = runBin(['info', '--json']);
     expect(run.status).toBe(0);
     const doc = parseSingleJson(run.stdout);
-    expect(doc).toMatchObject({ ok: true, info: { version: packageJson.version, platform: process.platform, elevated: process.geteuid?.() === 0, driveAccess: process.geteuid?.() === 0 ? 'direct' : 'udisks2' } });
+    expect(doc).toMatchObject({ ok: true, info: { version: packageJson.version, platform: process.platform, elevated: process.geteuid?.() === 0, driveAccess: process.geteuid?.() === 0 ? 'direct' : 'udisks2', platformSupport: 'tested' } });
+    const text = runBin(['info']);
+    expect(text.stdout).toMatch(/^platform status: drive access on Linux is tested in CI/m);
   });
 
   it('global options work after the command too', () => {

@@ -16,6 +16,8 @@ export interface AppInfo {
   elevated: boolean;
   /** How real drives are reached: directly (root / Administrator), through UDisks2 after polkit agrees (Linux), or not at all. */
   driveAccess: DriveAccessMethod;
+  /** Whether this platform's drive access has run where it is tested (Linux, in CI) or is written but not yet run there. */
+  platformSupport: PlatformSupport;
   shell: Shell;
   /** No progress from a drive for this long and it is said to be not responding (PANORAMA_USB_STALL_SECONDS, 30 by default). */
   stallSeconds: number;
@@ -63,6 +65,26 @@ export const DRIVE_ACCESS_WORDS: Readonly<Record<DriveAccessMethod, string>> = {
   'images-only': 'image files only (real drives need an Administrator here)',
 };
 
+export type PlatformSupport = 'tested' | 'not-run';
+
+/**
+ * Only Linux's drive access runs in CI (real daemons, loop devices). The macOS and Windows
+ * adapters are tested against the tools' documented outputs but have not run on those systems:
+ * the app says so rather than let a technician assume it (README, "Platforms").
+ */
+export function platformSupport(platform: NodeJS.Platform = process.platform): PlatformSupport {
+  return platform === 'linux' ? 'tested' : 'not-run';
+}
+
+const PLATFORM_NAMES: Readonly<Partial<Record<NodeJS.Platform, string>>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
+
+/** The platform's status in words, for `info` (the footer words it the same way). */
+export function platformSupportWords(platform: NodeJS.Platform, support: PlatformSupport): string {
+  if (support === 'tested') return 'drive access on Linux is tested in CI (real system services and loop devices)';
+  const name = PLATFORM_NAMES[platform] ?? platform;
+  return `drive access on ${name} is written and tested against its tools' documented outputs, but has not run on ${name} yet: try it on a spare drive first`;
+}
+
 const DEFAULT_STALL_SECONDS = 30;
 
 /** How long a drive may make no progress before the CLI and the wizard say it is not responding. */
@@ -83,6 +105,7 @@ export function getAppInfo(options: AppInfoOptions): AppInfo {
     trainingModeLocked: options.trainingModeLocked,
     elevated: isElevated(),
     driveAccess: driveAccessMethod(),
+    platformSupport: platformSupport(),
     shell: options.shell,
     stallSeconds: stallSeconds(),
     versions: { node: process.versions.node, electron: versions.electron ?? null, chrome: versions.chrome ?? null },
