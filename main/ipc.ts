@@ -19,6 +19,7 @@ import {
 } from '../preload/contract';
 import { refused, toPanoramaUsbError } from './core/errors';
 import { archiveHandlers } from './handlers/archive';
+import { siteHandlers } from './handlers/site';
 import { cleanupHandlers } from './handlers/cleanup';
 import { driveHandlers } from './handlers/drives';
 import { journalHandlers } from './handlers/journal';
@@ -47,6 +48,7 @@ export function createHandlerTable(services: CoreServices): HandlerTable {
     ...sanitizeHandlers(services),
     ...journalHandlers(services),
     ...trainingHandlers(services),
+    ...siteHandlers(services),
   };
 }
 

@@ -32,6 +32,8 @@ export const INVOKE_CHANNELS = [
   'training.scenario',
   'training.reset',
   'training.console-download',
+  'site.checklist',
+  'help.iam-policy',
 ] as const;
 export const EVENT_CHANNELS = ['job.progress', 'job.ended', 'registration.changed', 'sanitize.progress', 'training.panel'] as const;
 

@@ -149,6 +149,40 @@ export const ArchiveReportSchema = z.object({
 });
 export type ArchiveReport = z.infer<typeof ArchiveReportSchema>;
 
+/** The site network checklist (`site-checklist --json` prints the same shape): rules a network team can feed to its tooling. */
+export const SiteRuleSchema = z.object({
+  id: z.enum(['aws-iot', 'panorama-api', 'dns', 'ntp', 'dhcp', 'rtsp-cameras', 'inbound']),
+  direction: z.enum(['outbound', 'inbound']),
+  protocol: z.enum(['tcp', 'udp', 'tcp+udp', 'any']),
+  ports: z.array(z.number().int().min(1).max(65535)),
+  action: z.enum(['allow', 'deny']),
+  from: z.string(),
+  to: z.array(z.string()).min(1),
+  why: z.string(),
+  reference: z.string(),
+});
+export const SiteChecklistSchema = z.object({
+  region: z.string(),
+  rules: z.array(SiteRuleSchema),
+  ports: z.array(z.object({ port: z.enum(['Ethernet0', 'Ethernet1']), configuration: z.string(), carries: z.string() })),
+  layouts: z.object({ production: z.string(), nonProduction: z.string(), reference: z.string() }),
+  warnings: z.array(z.object({ code: z.string(), message: z.string(), reference: z.string() })),
+});
+export type SiteChecklist = z.infer<typeof SiteChecklistSchema>;
+
+/** The least-privilege IAM policy for a role (`iam-policy --json` carries the same fields). */
+export const IamPolicySchema = z.object({
+  role: z.enum(['technician', 'it-staff']),
+  policy: z.object({
+    Version: z.literal('2012-10-17'),
+    Statement: z.array(z.object({ Sid: z.string(), Effect: z.literal('Allow'), Action: z.array(z.string()), Resource: z.union([z.string(), z.array(z.string())]) })),
+  }),
+  actions: z.array(z.string()),
+  unscoped: z.array(z.string()),
+  notes: z.array(z.string()),
+});
+export type IamPolicyView = z.infer<typeof IamPolicySchema>;
+
 /** Making a drive safe to remove: whether the OS was asked, whether it did, in words. */
 export const EjectResultSchema = z.object({ attempted: z.boolean(), ejected: z.boolean(), detail: z.string() });
 
@@ -398,6 +432,16 @@ export const invokeContract = defineInvokeContract({
   'audit.read': { request: z.strictObject({ limit: z.number().int().min(1).max(1000).default(200) }), response: AuditViewSchema },
   'audit.export': { request: z.strictObject({ folder: LocalPathSchema }), response: z.object({ path: z.string(), entries: z.number(), sha256: z.string() }) },
   /** Training mode: the simulator, the virtual drives and the appliance panel. */
+  /** The site's firewall and router rules, from an archive (read in memory) or the create form's network settings. */
+  'site.checklist': {
+    request: z.union([
+      z.strictObject({ archivePath: LocalPathSchema, region: z.string().max(64).optional(), ...world }),
+      z.strictObject({ ethernet0: EthernetSettingsSchema, ntpServers: z.array(z.string().min(1).max(253)).max(5).default([]), region: z.string().max(64).optional(), ...world }),
+    ]),
+    response: SiteChecklistSchema,
+  },
+  /** The IAM policy the app's Panorama calls need, for the help screen's copy button. */
+  'help.iam-policy': { request: z.strictObject({ role: z.enum(['technician', 'it-staff']).default('technician') }), response: IamPolicySchema },
   'training.state': { request: z.strictObject({}), response: TrainingStateSchema },
   'training.plug': { request: z.strictObject({ driveId: z.string().regex(/^drive-\d+$/) }), response: AppliancePanelSchema },
   'training.unplug': { request: z.strictObject({}), response: AppliancePanelSchema },

@@ -3,13 +3,14 @@ import { AppInfoPanel } from './components/AppInfoPanel';
 import { AuditView } from './components/AuditView';
 import { Home } from './components/Home';
 import { PendingWork } from './components/PendingWork';
+import { PermissionsView } from './components/PermissionsView';
 import { TrainingBanner } from './components/TrainingBanner';
 import { findFlow, type FlowId } from './flows/flows';
 import { ProvisionFlow } from './flows/provision/ProvisionFlow';
 import { SanitizeFlow } from './flows/sanitize/SanitizeFlow';
 import { useAppInfo } from './useAppInfo';
 
-type Screen = { kind: 'home' } | { kind: 'flow'; flow: FlowId; preselected?: string[]; sessionId?: string } | { kind: 'audit' };
+type Screen = { kind: 'home' } | { kind: 'flow'; flow: FlowId; preselected?: string[]; sessionId?: string } | { kind: 'audit' } | { kind: 'permissions' };
 
 export function App() {
   const appInfo = useAppInfo();
@@ -29,6 +30,7 @@ export function App() {
 
   const content = (() => {
     if (screen.kind === 'audit') return <AuditView onExit={goHome} />;
+    if (screen.kind === 'permissions') return <PermissionsView onExit={goHome} />;
     if (screen.kind === 'flow') {
       const flow = findFlow(screen.flow);
       if (screen.flow === 'sanitize') return <SanitizeFlow key="sanitize" flow={flow} training={trainingMode} onExit={goHome} {...(screen.preselected === undefined ? {} : { preselected: screen.preselected })} {...(screen.sessionId === undefined ? {} : { sessionId: screen.sessionId })} />;
@@ -41,6 +43,9 @@ export function App() {
         <p className="home-links">
           <button type="button" className="link" onClick={() => setScreen({ kind: 'audit' })} data-testid="open-audit">
             Audit log
+          </button>{' '}
+          <button type="button" className="link" onClick={() => setScreen({ kind: 'permissions' })} data-testid="open-permissions">
+            AWS permissions (IAM policy)
           </button>
         </p>
       </>

@@ -55,6 +55,22 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   { name: 'inspect', summary: 'inspect a configuration archive in memory', build: (c) => c.argument('<archive>', 'certificates-omni_<name>.zip'), load: async () => (await archiveCommands()).inspectCommand },
   {
+    name: 'site-checklist',
+    summary: "the router and firewall rules the appliance's site needs, from its archive or network file",
+    build: (c) => c.argument('[archive]', 'certificates-omni_<name>.zip (read in memory, like inspect)').option('--network <file>', 'network configuration JSON instead of an archive').option('--region <region>', 'the region the device is registered in'),
+    load: async () => (await import('./commands/site')).siteChecklistCommand,
+  },
+  {
+    name: 'iam-policy',
+    summary: 'print the least-privilege IAM policy for the Panorama calls this app makes',
+    build: (c) =>
+      c
+        .addOption(new Option('--role <role>', 'technician: provision, follow, update; it-staff: also decommission').choices(['technician', 'it-staff']).default('technician'))
+        .option('--region <region>', 'limit the per-device actions to this region')
+        .option('--account <id>', 'limit the per-device actions to this account'),
+    load: async () => (await import('./commands/iam')).iamPolicyCommand,
+  },
+  {
     name: 'format',
     summary: 'write an MBR and a FAT32 volume to a drive or image',
     build: (c) => c.argument('<target>', 'block device or image file').option('--label <name>', 'volume label', 'PANORAMA').option('--unmount', "unmount the drive's own mounted volumes first (named in the confirmation)"),

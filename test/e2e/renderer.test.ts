@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewServer } from '../../main/preview/server';
 import packageJson from '../../package.json';
 import { launchChromium } from '../support/chromium';
+import { runBin } from '../support/cli';
 import { startTestPreview } from '../support/preview';
 
 const ARTIFACTS = 'test/artifacts';
@@ -125,6 +126,24 @@ describe('the wizard frame in Chromium', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
     const invalid = await page.evaluate(() => window.provisioner?.invoke('job.cancel', { jobId: 'not-a-uuid' }));
     expect(invalid).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  });
+
+  it('shows the IAM policy for each role, the same document `panorama-usb iam-policy` prints, and copies it', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+    await page.getByTestId('open-permissions').click();
+    await page.getByTestId('iam-policy').waitFor();
+    const shown = async (): Promise<unknown> => JSON.parse((await page.getByTestId('iam-policy').textContent()) ?? '') as unknown;
+    const cli = (role: string): unknown => JSON.parse(runBin(['iam-policy', '--role', role]).stdout) as unknown;
+    await expect(shown()).resolves.toEqual(cli('technician'));
+    await page.getByTestId('iam-role-it-staff').check();
+    await page.waitForFunction(() => document.querySelector('[data-testid="iam-policy"]')?.textContent.includes('panorama:DeleteDevice') === true);
+    await expect(shown()).resolves.toEqual(cli('it-staff'));
+    await page.getByTestId('iam-copy').click();
+    await page.getByTestId('iam-copied').waitFor();
+    await expect(page.evaluate(() => navigator.clipboard.readText()).then((text) => JSON.parse(text) as unknown)).resolves.toEqual(cli('it-staff'));
+    await page.screenshot({ path: `${ARTIFACTS}/permissions.png`, fullPage: true });
+    await page.getByTestId('back-home').click();
+    await page.getByRole('heading', { name: 'What do you want to do?' }).waitFor();
   });
 
   it('runs under the CSP with no errors or warnings in the console', () => {

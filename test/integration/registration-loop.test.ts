@@ -115,7 +115,7 @@ describe('provision -> appliance -> monitor, per scenario', () => {
 
 describe('refusals from the service leave the drive as it was', () => {
   it.each([
-    ['access-denied', 'ACCESS_DENIED', /panorama:ProvisionDevice/],
+    ['access-denied', 'ACCESS_DENIED', /panorama:ProvisionDevice\. `panorama-usb iam-policy --role technician` prints the policy/],
     ['quota-exceeded', 'DEVICE_QUOTA_EXCEEDED', /quota/],
   ] as const)('%s -> %s', async (scenario, code, next) => {
     simulator = await startSimulator({ scenario, timeScale: 0.02, rateLimitPerSecond: 0 });

@@ -3,7 +3,9 @@
  * read with our strict zip reader, the simulator's nonce is signed with the archive's key, and
  * the device then moves as a technician would watch it (DescribeDevice through the real SDK,
  * the appliance's lights and logs) — for success, a reused archive, an expired certificate, a
- * forged one, a network failure, a slow registration and an OTA update. Delays run × 0.01.
+ * forged one, a network failure, a slow registration and an OTA update — and the service's
+ * monitoring job, which puts DescribeDevice's online status up to one run (30 s × the time
+ * scale) behind the appliance's. Delays run × 0.01.
  */
 import {
   ConflictException,
@@ -21,9 +23,9 @@ import {
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { archiveFileNameFor, inspectArchiveBytes } from '../../main/core/archive';
-import { SCENARIOS, type Simulator } from '../../main/core/simulator';
+import { monitoringPeriodMs, SCENARIOS, type Simulator } from '../../main/core/simulator';
 import { x509 } from '../../main/core/simulator/x509';
-import { applianceStatus, archiveParts, closeSimulatorsAfterEachTest, rawRequest, registerWith, sdkClient, stepUntil, testSimulator, waitFor, withStoppedClock, type ArchiveParts } from '../support/simulator';
+import { applianceStatus, archiveParts, closeSimulatorsAfterEachTest, rawRequest, registerWith, sdkClient, stepUntil, testSimulator, waitFor, withStoppedClock, type ArchiveParts, type StoppedClock } from '../support/simulator';
 
 closeSimulatorsAfterEachTest();
 
@@ -35,6 +37,12 @@ async function provisioned(client: PanoramaClient, name: string): Promise<{ devi
 
 function describeDevice(client: PanoramaClient, deviceId: string): () => Promise<DescribeDeviceCommandOutput> {
   return () => client.send(new DescribeDeviceCommand({ DeviceId: deviceId }));
+}
+
+/** Moves the stopped clock on to the next instant that is `offsetMs` past a multiple of `periodMs` (the monitoring job runs on those multiples). */
+function moveToPhase(clock: StoppedClock, periodMs: number, offsetMs: number): void {
+  const now = Date.now();
+  clock.advance((((offsetMs - now) % periodMs) + periodMs) % periodMs || periodMs);
 }
 
 async function otherCaCertificate(deviceId: string): Promise<{ certificatePem: string; privateKeyPem: string }> {
@@ -167,10 +175,16 @@ describe('the appliance endpoint', () => {
       expect(await describeDevice(client, deviceId)()).toMatchObject({ ProvisioningStatus: 'PENDING' });
     });
     const failedDevice = await waitFor(describeDevice(client, deviceId), (device) => device.ProvisioningStatus !== 'PENDING');
-    expect(failedDevice).toMatchObject({ ProvisioningStatus: 'FAILED', DeviceConnectionStatus: 'OFFLINE', DeviceAggregatedStatus: 'FAILED' });
+    expect(failedDevice).toMatchObject({ ProvisioningStatus: 'FAILED', DeviceAggregatedStatus: 'FAILED' });
+    // FAILED is the service's own; OFFLINE waits for the monitoring job's next run (900 ms here).
+    expect(['AWAITING_CREDENTIALS', 'OFFLINE']).toContain(failedDevice.DeviceConnectionStatus);
+    expect(await waitFor(describeDevice(client, deviceId), (device) => device.DeviceConnectionStatus === 'OFFLINE')).toMatchObject({ ProvisioningStatus: 'FAILED', DeviceAggregatedStatus: 'FAILED' });
     const status = await applianceStatus(simulator, deviceId);
     expect(status).toMatchObject({ lights: 'red-fast', failure: { code: 'NETWORK_FAILURE' } });
-    expect(status.logLines.join('\n')).toContain('ETIMEDOUT');
+    // The firewall blocks TLS on 443 to the IoT endpoint (AWS Panorama Developer Guide, "Network security").
+    expect(status.logLines.join('\n')).toMatch(/connect ETIMEDOUT [0-9a-f]+\.iot\.us-east-1\.amazonaws\.com:443 /);
+    expect(status.failure?.message).toContain('port 443 to *.iot.us-east-1.amazonaws.com');
+    expect(status.logLines.join('\n')).not.toContain('8883');
     client.destroy();
   });
 
@@ -230,6 +244,8 @@ describe('the appliance endpoint', () => {
       );
       expect([...statuses].filter((status) => status !== 'PENDING')).toEqual(['DOWNLOADING', 'IN_PROGRESS', 'VERIFYING', 'REBOOTING', 'COMPLETED']);
       expect(aggregated).toContain('REBOOTING');
+      // The reboot (450 ms here) may have been seen offline by a run of the monitoring job: back ONLINE by the next one.
+      await stepUntil(clock, describeDevice(client, deviceId), (device) => device.DeviceConnectionStatus === 'ONLINE', 100);
       const job = await client.send(new DescribeDeviceJobCommand({ JobId: jobId }));
       expect(job).toMatchObject({ JobId: jobId, DeviceId: deviceId, DeviceName: 'update-cam', DeviceType: 'PANORAMA_APPLIANCE', ImageVersion: '4.3.57', JobType: 'OTA', Status: 'COMPLETED' });
       expect(job.CreatedTime).toBeInstanceOf(Date);
@@ -248,20 +264,74 @@ describe('the appliance endpoint', () => {
     client.destroy();
   });
 
-  it('a REBOOT job takes the device offline and back', async () => {
-    // × 0.03, the clock stopped and moved on 50 ms between reads: REBOOTING (840 ms) is read however slow the reads are.
+  it('a REBOOT job takes the device offline and back, as the monitoring job sees it', async () => {
+    // × 0.03: the monitoring job runs every 900 ms; the reboot keeps the appliance offline 840 ms
+    // (from +60 ms to +900 ms). The job starts 450 ms before a run, so that run finds the appliance
+    // offline. The clock is stopped and moves in 50 ms steps, on a 50 ms grid the runs fall on too.
     const simulator = await testSimulator({ timeScale: 0.03 });
+    const period = monitoringPeriodMs({ timeScale: 0.03 });
+    expect(period).toBe(900);
     const client = sdkClient(simulator);
     const { deviceId, parts } = await provisioned(client, 'reboot-cam');
     await withStoppedClock(async (clock) => {
       await registerWith(simulator, parts);
       await stepUntil(clock, describeDevice(client, deviceId), (device) => device.DeviceConnectionStatus === 'ONLINE', 50);
+      moveToPhase(clock, period, period - 450);
+      const run = Date.now() + 450;
       const created = await client.send(new CreateJobForDevicesCommand({ DeviceIds: [deviceId], JobType: 'REBOOT' }));
       const jobId = created.Jobs?.[0]?.JobId ?? '';
       const rebooting = await stepUntil(clock, describeDevice(client, deviceId), (device) => device.DeviceAggregatedStatus === 'REBOOTING', 50);
-      expect(rebooting.DeviceConnectionStatus).toBe('OFFLINE');
+      // The job says REBOOTING at once; the service has not run its check since the appliance went down.
+      expect(rebooting.DeviceConnectionStatus).toBe('ONLINE');
+      expect((await applianceStatus(simulator, deviceId)).connectionStatus).toBe('OFFLINE');
+      const offline = await stepUntil(clock, describeDevice(client, deviceId), (device) => device.DeviceConnectionStatus === 'OFFLINE', 50);
+      expect(Date.now()).toBe(run);
+      expect(offline.DeviceAggregatedStatus).toBe('REBOOTING');
       await stepUntil(clock, () => client.send(new DescribeDeviceJobCommand({ JobId: jobId })), (job) => job.Status === 'COMPLETED', 50);
+      // The appliance is back; the service says so at its next run.
+      expect(await describeDevice(client, deviceId)()).toMatchObject({ DeviceConnectionStatus: 'OFFLINE', DeviceAggregatedStatus: 'OFFLINE' });
+      await stepUntil(clock, describeDevice(client, deviceId), (device) => device.DeviceConnectionStatus === 'ONLINE', 50);
+      expect(Date.now()).toBe(run + period);
       expect(await describeDevice(client, deviceId)()).toMatchObject({ DeviceConnectionStatus: 'ONLINE', DeviceAggregatedStatus: 'ONLINE', LatestDeviceJob: { JobType: 'REBOOT', Status: 'COMPLETED' } });
+    });
+    client.destroy();
+  });
+
+  it("DescribeDevice says ONLINE only when the monitoring job runs: up to 30 s × timeScale after the appliance's light turns green", async () => {
+    // × 0.01: connected 250 ms after registering, runs every 300 ms. Registering 60 ms past a run
+    // puts the connection 10 ms past the next one: the service says ONLINE 290 ms (29 s) later.
+    const simulator = await testSimulator({ timeScale: 0.01 });
+    const period = monitoringPeriodMs({ timeScale: 0.01 });
+    expect(period).toBe(300);
+    const client = sdkClient(simulator);
+    const { deviceId, parts } = await provisioned(client, 'lagging-cam');
+    await withStoppedClock(async (clock) => {
+      moveToPhase(clock, period, 60);
+      const registeredAt = Date.now();
+      expect((await registerWith(simulator, parts)).status).toBe(200);
+      await stepUntil(clock, () => applianceStatus(simulator, deviceId), (status) => status.connectionStatus === 'ONLINE', 10);
+      const connectedAt = Date.now();
+      expect(connectedAt - registeredAt).toBe(250);
+      expect((await applianceStatus(simulator, deviceId)).lights).toBe('green');
+      const seen: string[] = [];
+      const online = await stepUntil(
+        clock,
+        async () => {
+          const device = await describeDevice(client, deviceId)();
+          seen.push(`${device.ProvisioningStatus ?? ''}/${device.DeviceConnectionStatus ?? ''}/${device.DeviceAggregatedStatus ?? ''}`);
+          return device;
+        },
+        (device) => device.DeviceConnectionStatus === 'ONLINE',
+        10,
+      );
+      const reportedAt = Date.now();
+      expect(reportedAt % period).toBe(0);
+      expect(reportedAt - connectedAt).toBe(290);
+      expect(reportedAt - connectedAt).toBeLessThan(period);
+      // Meanwhile the service said what it knew: registered, awaiting the appliance.
+      expect(new Set(seen.slice(0, -1))).toEqual(new Set(['SUCCEEDED/AWAITING_CREDENTIALS/PENDING']));
+      expect(online).toMatchObject({ ProvisioningStatus: 'SUCCEEDED', DeviceAggregatedStatus: 'ONLINE' });
+      expect((await applianceStatus(simulator, deviceId)).logLines.join('\n')).toMatch(/Connecting to AWS IoT Core as device-\w+: [0-9a-f]+\.iot\.us-east-1\.amazonaws\.com port 443 \(TLS\)/);
     });
     client.destroy();
   });

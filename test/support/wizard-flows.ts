@@ -101,7 +101,24 @@ export async function trainingProvisionFlow(page: Page, options: FlowOptions): P
   await clickNext(page, 'review');
   await expect(page.getByTestId('review').textContent()).resolves.toContain('lobby-cam-01');
   await expect(page.getByTestId('countdown').textContent()).resolves.toMatch(/left/);
+  // The site network checklist, collapsed until asked for, from the archive just downloaded.
+  await expect(page.getByTestId('site-checklist').getAttribute('open')).resolves.toBeNull();
+  await page.getByTestId('site-checklist').locator('summary').click();
+  await expect(page.locator('[data-rule="aws-iot"]').textContent()).resolves.toContain('*.iot.us-east-1.amazonaws.com');
+  await expect(page.locator('[data-rule="aws-iot"]').textContent()).resolves.toContain('TCP 443');
+  await expect(page.locator('[data-rule="inbound"]').textContent()).resolves.toMatch(/^deny/);
   await check(page, options, 'training-3-review');
+  // Printed, the checklist alone is on paper (print media), the wizard around it is not.
+  await page.evaluate(() => {
+    window.print = () => undefined;
+  });
+  await page.getByTestId('site-print').click();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('site-rules').isVisible()).resolves.toBe(true);
+  await expect(page.locator('#step-title').evaluate((element) => getComputedStyle(element).visibility)).resolves.toBe('hidden');
+  await page.emulateMedia({ media: 'screen' });
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  await expect(page.locator('#step-title').evaluate((element) => getComputedStyle(element).visibility)).resolves.toBe('visible');
 
   await clickNext(page, 'drive');
   await page.getByTestId('drive-option-0').check();
@@ -115,6 +132,8 @@ export async function trainingProvisionFlow(page: Page, options: FlowOptions): P
   expect(mtools('mdir', ['-b', '-i', mtoolsImage(drivePath(dataDir, 'drive-1'), PARTITION_OFFSET), '::']).trim()).toBe('::/certificates-omni_lobby-cam-01.zip');
 
   await clickNext(page, 'register');
+  // The service's 30-second monitoring job: the step says why "online" can come after the green light.
+  await expect(page.getByTestId('online-lag').textContent()).resolves.toMatch(/lag .* up to 30 seconds.* checks .* every 30 seconds/);
   await page.getByTestId('plug-drive-1').click();
   await page.getByTestId('registered').waitFor({ timeout: 60_000 });
   await page.locator('[data-testid="appliance-lights"][data-lights="green"]').waitFor({ timeout: 30_000 });
@@ -145,6 +164,8 @@ export async function trainingProvisionFlow(page: Page, options: FlowOptions): P
   await expect(page.getByTestId('software-result').textContent()).resolves.toContain('Update available');
   await page.getByTestId('software-update').click();
   await page.getByTestId('software-updated').waitFor({ timeout: 60_000 });
+  // The archive is shredded by now: the receipt keeps the checklist Review made.
+  await expect(page.getByTestId('receipt').getByTestId('site-checklist').locator('[data-rule="aws-iot"]').textContent()).resolves.toContain('*.iot.us-east-1.amazonaws.com');
   await check(page, options, 'training-8-done');
   await page.getByTestId('finish').click();
   await page.getByRole('heading', { name: 'What do you want to do?' }).waitFor();
@@ -188,6 +209,9 @@ export async function createFlowWithKeyboard(page: Page, options: FlowOptions): 
   await keyboardActivate(page, 'next');
   await waitForStep(page, 'review');
   await expect(page.getByTestId('review').textContent()).resolves.toContain('fixed address 192.168.1.30');
+  // From the form: DNS to the two servers typed, the address in every rule's "from".
+  await expect(page.locator('[data-rule="dns"]').textContent()).resolves.toContain('192.168.1.2, 192.168.1.3');
+  await expect(page.locator('[data-rule="aws-iot"]').textContent()).resolves.toContain('Ethernet0, 192.168.1.30');
   await check(page, options, 'create-2-review');
   await keyboardActivate(page, 'next');
   await waitForStep(page, 'drive');

@@ -1,5 +1,4 @@
 /** `provision`, `monitor`, `update`, `decommission` and `appliance`: talking to Panorama (or its simulator). */
-import { readFile } from 'node:fs/promises';
 import { deviceNameFromArchiveName } from '../../core/archive';
 import { describeDrive } from '../../core/drives';
 import { driveFacts, type Records } from '../../core/records';
@@ -26,6 +25,7 @@ import { chooseDrive } from '../../core/target';
 import { recordDriveWrite } from '../records';
 import type { CliRuntime, CommandOutcome } from '../runtime';
 import { withUnmounts } from '../unmount';
+import { readNetworkFile } from '../network-file';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -41,23 +41,6 @@ function endpointFlag(options: Record<string, unknown>): string {
   return endpoint === undefined ? '' : ` --endpoint ${endpoint}`;
 }
 
-async function readNetworkFile(file: string | undefined): Promise<unknown> {
-  if (file === undefined) return undefined;
-  let raw: string;
-  try {
-    const content = await readFile(file);
-    if (content.length > 64 * 1024) throw refused('INVALID_NETWORK_CONFIG', `${file} is too large for a network configuration.`, 'Give the JSON file with Ethernet0 / Ethernet1 / Ntp.');
-    raw = content.toString('utf8');
-  } catch (error) {
-    if (error instanceof Error && 'outcome' in error) throw error;
-    throw refused('NETWORK_FILE_NOT_FOUND', `The network configuration ${file} cannot be read.`, 'Check the path.');
-  }
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    throw refused('INVALID_NETWORK_CONFIG', `${file} is not valid JSON.`, 'See the README for the format of the network configuration.');
-  }
-}
 
 export async function provisionCommand(runtime: CliRuntime, _args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
   const name = text(options['name']) ?? '';
@@ -146,7 +129,8 @@ export async function monitorCommand(runtime: CliRuntime, _args: string[], optio
   const timeout = text(options['timeout']);
   const timeoutSeconds = timeout === undefined ? undefined : Number(timeout);
   if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) throw refused('INVALID_ARGUMENT', `--timeout must be a number of seconds, got "${timeout ?? ''}".`);
-  runtime.note(`Watching ${deviceId} (Ctrl+C to stop)…`);
+  // AWS Panorama Developer Guide, monitoring page: the service's monitoring job "runs every 30 seconds to determine whether your AWS Panorama Appliance is online".
+  runtime.note(`Watching ${deviceId} (Ctrl+C to stop)… ONLINE can show up to 30 s after the light turns green: the service checks every 30 s.`);
   const watched = deviceId;
   const result = await recordRegistration(await runtime.records(), watched, () =>
     monitorRegistration(client, watched, {

@@ -1,6 +1,7 @@
 /**
- * Which Panorama endpoints we talk to: https only (TLS 1.2 or later), except the loopback
- * simulator; never a URL that carries credentials (they would end up in logs and histories).
+ * Which Panorama endpoints we talk to: https only (TLS 1.2 or later with forward secrecy, see
+ * client.ts), except the loopback simulator; never a URL that carries credentials (they would
+ * end up in logs and histories).
  */
 import { isIP } from 'node:net';
 import { refused } from '../errors';

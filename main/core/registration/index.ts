@@ -1,4 +1,4 @@
-export { createPanoramaClient, DEFAULT_REGION, type ClientOptions } from './client';
+export { createPanoramaClient, DEFAULT_REGION, TLS_POLICY, type ClientOptions } from './client';
 export { isLoopbackHost, resolveEndpoint, type ResolvedEndpoint } from './endpoint';
 export { isTransient, retryAfterSeconds, toRegistrationError } from './errors';
 export { NetworkPayloadSchema, personalDataWarnings, validateNetworking } from './networking';

@@ -5,6 +5,7 @@
  */
 export { startSimulator, type LoopbackHost, type Simulator, type SimulatorOptions, type SimulatorStats } from './server';
 export { SCENARIOS, isScenarioName, scenarioInfo, type DrivePreparation, type ScenarioInfo, type ScenarioName } from './scenarios';
-export { DELAYS, SOFTWARE } from './lifecycle';
+export { DELAYS, SOFTWARE, monitoringPeriodMs } from './lifecycle';
+export { APPLIANCE_CLOUD_PORT, MONITORING_INTERVAL_SECONDS, iotEndpointPattern } from './facts';
 export { NONCE_LIFETIME_MS, type ApplianceErrorCode } from './appliance-endpoint';
 export type { DeviceAggregatedStatus, DeviceConnectionStatus, DeviceStatus, Lights, UpdateProgress } from './model';

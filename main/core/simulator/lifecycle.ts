@@ -1,7 +1,9 @@
 /**
  * How devices and jobs move, planned as dated changes when something happens (registration,
  * a refusal, a job, a deletion). Every delay is given in real-world seconds and multiplied by
- * the simulator's timeScale, so tests run the same story a hundred times faster.
+ * the simulator's timeScale, so tests run the same story a hundred times faster — the service's
+ * monitoring period too (monitoringPeriodMs), so the lag it puts on the online status shrinks
+ * with everything else.
  */
 import type { ApplianceFailure, DeviceRecord, JobRecord, JobType, LogEvent, TimelinePoint, UpdateProgress } from './model';
 import {
@@ -18,6 +20,7 @@ import {
   type RegistrationScriptInput,
   type ScriptLine,
 } from './logs';
+import { iotEndpointPattern, MONITORING_INTERVAL_SECONDS } from './facts';
 import type { ScenarioName } from './scenarios';
 import { isJobActive } from './view';
 
@@ -31,7 +34,10 @@ export const DELAYS = {
   slowRegistration: 180,
   /** Registration accepted → FAILED when the appliance cannot reach AWS. */
   networkFailure: 30,
-  /** SUCCEEDED → DeviceConnectionStatus ONLINE (credentials delivered, MQTT connected). */
+  /**
+   * SUCCEEDED → the appliance is connected (credentials delivered, TLS on 443 up: see facts.ts).
+   * DescribeDevice says ONLINE at the monitoring job's next run after that.
+   */
   credentials: 5,
   /** DeleteDevice → the device is gone (DELETING meanwhile). */
   deletion: 5,
@@ -48,6 +54,15 @@ export interface Clock {
 
 function at(clock: Clock, seconds: number): number {
   return Math.round(clock.now + seconds * 1000 * clock.timeScale);
+}
+
+/**
+ * How often the service's monitoring job runs on this clock: every 30 s (facts.ts) × timeScale.
+ * At timeScale 0 every delay is nothing, so the job runs all the time and DescribeDevice shows
+ * the appliance's status with no lag.
+ */
+export function monitoringPeriodMs(clock: Pick<Clock, 'timeScale'>): number {
+  return Math.round(MONITORING_INTERVAL_SECONDS * 1000 * clock.timeScale);
 }
 
 function datedLines(clock: Clock, script: readonly ScriptLine[]): LogEvent[] {
@@ -76,10 +91,11 @@ export function planRegistration(device: DeviceRecord, clock: Clock, plan: Regis
   if (plan.scenario === 'network-failure') {
     const failure: ApplianceFailure = {
       code: 'NETWORK_FAILURE',
-      message: 'The appliance registered but cannot reach AWS IoT (outbound port 8883 or 443 blocked, or no route). Fix the network, then delete the device and provision it again: the archive cannot be reused.',
+      // Port and host form: AWS Panorama Developer Guide, "Network security" (see facts.ts).
+      message: `The appliance registered but cannot reach AWS IoT: its TLS connection on port 443 to ${iotEndpointPattern(plan.region)} is blocked (firewall), or there is no route. Fix the network, then delete the device and provision it again: the archive cannot be reused.`,
     };
     device.timeline.push({ at: at(clock, DELAYS.networkFailure), provisioningStatus: 'FAILED', connectionStatus: 'OFFLINE', lights: 'red-fast', failure });
-    addLog(device, clock, networkFailureScript(plan.region, DELAYS.networkFailure));
+    addLog(device, clock, networkFailureScript(plan.region, device.deviceId, DELAYS.networkFailure));
     return;
   }
   const pending = plan.scenario === 'slow-registration' ? DELAYS.slowRegistration : DELAYS.registration;

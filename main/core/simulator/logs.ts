@@ -5,6 +5,7 @@
  * Lines name devices, addresses and versions, never keys or certificate bodies.
  */
 import { createHash } from 'node:crypto';
+import { APPLIANCE_CLOUD_PORT, iotEndpointHost, iotEndpointPattern } from './facts';
 import type { LogEvent, NetworkPayload } from './model';
 
 export type ScriptLine = readonly [seconds: number, source: LogEvent['source'], message: string];
@@ -15,6 +16,12 @@ export function dhcpAddressFor(deviceId: string): string {
   return `192.168.1.${20 + (byte % 200)}`;
 }
 
+/**
+ * The appliance setting up its ports and clock from network.json. Every setting comes from the
+ * AWS Panorama API Reference, NetworkPayload: "Ethernet0"/"Ethernet1" by DHCP or static IP (with
+ * DNS servers), and NTP servers — without them, the appliance uses its default ones, whose
+ * names no page gives, so no line names one. Port 67 is DHCP's own (RFC 2131), as dhclient logs it.
+ */
 function networkLines(deviceId: string, networking: NetworkPayload): ScriptLine[] {
   const lines: ScriptLine[] = [];
   for (const [port, name] of [
@@ -35,8 +42,8 @@ function networkLines(deviceId: string, networking: NetworkPayload): ScriptLine[
       lines.push([-2.1, 'occ', `${name}: DHCP (no cable detected, skipped)`]);
     }
   }
-  const ntp = networking.Ntp?.NtpServers ?? [];
-  lines.push([-1.5, 'syslog', `chronyd[731]: Selected source ${ntp[0] ?? 'pool.ntp.org'}`]);
+  const ntp = networking.Ntp?.NtpServers[0];
+  lines.push(ntp === undefined ? [-1.5, 'occ', 'NTP: no servers in network.json; using the appliance\'s default NTP servers'] : [-1.5, 'syslog', `chronyd[731]: Selected source ${ntp}`]);
   return lines;
 }
 
@@ -78,7 +85,8 @@ export function registrationAcceptedScript(region: string, pendingSeconds: numbe
   for (let seconds = 30; seconds < pendingSeconds * 0.95; seconds += 30) lines.push([seconds, 'occ', `Still waiting for the service to confirm registration (${seconds} s)`]);
   lines.push(
     [pendingSeconds, 'occ', 'Provisioning succeeded; device credentials received'],
-    [pendingSeconds + 0.5, 'occ', `Connecting to AWS IoT Core (${deviceId}, ${region}, MQTT port 8883)`],
+    // TLS on 443 to a *.iot.<region>.amazonaws.com host: AWS Panorama Developer Guide, "Network security" (facts.ts).
+    [pendingSeconds + 0.5, 'occ', `Connecting to AWS IoT Core as ${deviceId}: ${iotEndpointHost(region, deviceId)} port ${APPLIANCE_CLOUD_PORT} (TLS)`],
     // Dated at the very instant the device turns ONLINE, so whoever sees ONLINE also sees them.
     [pendingSeconds + credentialsSeconds, 'occ', 'Connected; the device is online'],
     [pendingSeconds + credentialsSeconds, 'ota_agent', `OTA agent started; current software ${software}`],
@@ -90,16 +98,26 @@ export function updateAvailableLine(seconds: number, current: string, latest: st
   return [seconds, 'ota_agent', `Software ${latest} is available (current ${current}); start it with an OTA job`];
 }
 
-/** Registration went through, but the appliance cannot reach AWS IoT (a firewall blocking 8883). */
-export function networkFailureScript(region: string, failSeconds: number): ScriptLine[] {
-  const host = `iot.${region}.amazonaws.com`;
+/**
+ * Registration went through, but a firewall blocks the appliance's TLS connection on 443 to the
+ * AWS IoT endpoint — the one port AWS Panorama Developer Guide, "Network security", says it
+ * "uses … to connect to the AWS Cloud", to hosts of the form *.iot.<aws_region>.amazonaws.com
+ * (facts.ts). The advice names that wildcard: the host name is not fixed.
+ */
+export function networkFailureScript(region: string, deviceId: string, failSeconds: number): ScriptLine[] {
+  const host = iotEndpointHost(region, deviceId);
+  const port = APPLIANCE_CLOUD_PORT;
   return [
     [0.1, 'occ', 'Registration accepted; waiting for the service to issue device credentials'],
-    [failSeconds * 0.2, 'occ', `Connecting to AWS IoT Core (${host}, MQTT port 8883)`],
-    [failSeconds * 0.45, 'occ', `connect ETIMEDOUT ${host}:8883 (attempt 1 of 3)`],
-    [failSeconds * 0.7, 'occ', `connect ETIMEDOUT ${host}:8883 (attempt 2 of 3)`],
-    [failSeconds * 0.95, 'occ', `connect ETIMEDOUT ${host}:8883 (attempt 3 of 3)`],
-    [failSeconds, 'occ', 'Provisioning failed: the appliance cannot reach AWS. Check the cable, the DHCP or static settings, DNS, and that outbound ports 443 and 8883 are open'],
+    [failSeconds * 0.2, 'occ', `Connecting to AWS IoT Core as ${deviceId}: ${host} port ${port} (TLS)`],
+    [failSeconds * 0.45, 'occ', `connect ETIMEDOUT ${host}:${port} (attempt 1 of 3)`],
+    [failSeconds * 0.7, 'occ', `connect ETIMEDOUT ${host}:${port} (attempt 2 of 3)`],
+    [failSeconds * 0.95, 'occ', `connect ETIMEDOUT ${host}:${port} (attempt 3 of 3)`],
+    [
+      failSeconds,
+      'occ',
+      `Provisioning failed: the appliance cannot reach AWS. Check the cable, the DHCP or static settings, DNS, and that the firewall allows outbound TCP ${port} (TLS) to ${iotEndpointPattern(region)}`,
+    ],
     [failSeconds + 0.1, 'syslog', 'occ.service: Main process exited, code=exited, status=1/FAILURE'],
   ];
 }

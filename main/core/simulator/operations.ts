@@ -7,7 +7,7 @@ import { conflict, resourceNotFound, serviceQuotaExceeded, validationError, type
 import { buildConfigurationArchive } from './archive';
 import { issueDeviceCredentials } from './certificates';
 import { deviceArn, newDeviceId, newJobId } from './ids';
-import { latestSoftwareOffered, planDeletion, planJob, SOFTWARE, type Clock } from './lifecycle';
+import { latestSoftwareOffered, monitoringPeriodMs, planDeletion, planJob, SOFTWARE, type Clock } from './lifecycle';
 import { dhcpAddressFor } from './logs';
 import type { DeviceRecord, JobRecord } from './model';
 import type { ScenarioName } from './scenarios';
@@ -25,7 +25,7 @@ import {
   UpdateDeviceMetadataBodySchema,
   type ListDevicesQuery,
 } from './validation';
-import { aggregatedStatus, compareVersions, deviceStateAt, isGone, isJobActive, jobStatusAt, latestJobOf } from './view';
+import { aggregatedStatus, compareVersions, deviceStateAt, isGone, isJobActive, jobStatusAt, latestJobOf, serviceStateAt, type DeviceStateAt } from './view';
 
 export interface ApiContext {
   store: SimulatorStore;
@@ -65,8 +65,17 @@ function latestSoftwareFor(context: ApiContext, current: string | undefined): st
   return current !== undefined && compareVersions(current, offered) > 0 ? current : offered;
 }
 
-function deviceSummary(context: ApiContext, device: DeviceRecord, now: number) {
-  const state = deviceStateAt(device, now);
+/**
+ * What the service knows of the device now: its online status as the monitoring job last saw it
+ * (facts.ts: every 30 s × timeScale), everything else as it happened.
+ */
+function serviceState(device: DeviceRecord, clock: Clock): DeviceStateAt {
+  return serviceStateAt(device, clock.now, monitoringPeriodMs(clock));
+}
+
+function deviceSummary(context: ApiContext, device: DeviceRecord, clock: Clock) {
+  const { now } = clock;
+  const state = serviceState(device, clock);
   const latestJob = latestJobOf(context.store.jobs.values(), device.deviceId);
   const latestJobStatus = latestJob === undefined ? undefined : jobStatusAt(latestJob, now);
   const latestSoftware = latestSoftwareFor(context, state.currentSoftware);
@@ -94,10 +103,12 @@ function networkStatus(device: DeviceRecord, since: number) {
       ? { ConnectionStatus: 'NOT_CONNECTED', HwAddress: hardwareAddress(device.deviceId, index) }
       : { IpAddress: address.replace(/:\d+$/, ''), ConnectionStatus: 'CONNECTED', HwAddress: hardwareAddress(device.deviceId, index) };
   };
+  const ntpServer = device.networking.Ntp?.NtpServers[0];
   return {
     Ethernet0Status: port(0),
     Ethernet1Status: port(1),
-    NtpStatus: { ConnectionStatus: 'CONNECTED', NtpServerName: device.networking.Ntp?.NtpServers[0] ?? 'pool.ntp.org' },
+    // Without NTP servers in its configuration the appliance uses default ones whose names no page gives (NetworkPayload): none is made up.
+    NtpStatus: { ConnectionStatus: 'CONNECTED', ...(ntpServer === undefined ? {} : { NtpServerName: ntpServer }) },
     LastUpdatedTime: epochSeconds(since),
   };
 }
@@ -177,9 +188,9 @@ export const provisionDevice: Operation = async (context, request) => {
 
 export const describeDevice: Operation = (context, request) => {
   const deviceId = parseRequest(DeviceIdSchema, request.params['DeviceId'], ['DeviceId']);
-  const { now } = context.clock();
-  const device = liveDevice(context, deviceId, now);
-  const { state, latestSoftware, aggregated, latestDeviceJob } = deviceSummary(context, device, now);
+  const clock = context.clock();
+  const device = liveDevice(context, deviceId, clock.now);
+  const { state, latestSoftware, aggregated, latestDeviceJob } = deviceSummary(context, device, clock);
   return Promise.resolve({
     DeviceId: device.deviceId,
     Name: device.name,
@@ -237,10 +248,10 @@ function sortKey(query: ListDevicesQuery): string {
 
 export const listDevices: Operation = (context, request) => {
   const query = parseRequest(ListDevicesQuerySchema, queryObject(request.query, ['NextToken', 'MaxResults', 'SortBy', 'SortOrder', 'NameFilter', 'DeviceAggregatedStatusFilter'], ['MaxResults']));
-  const { now } = context.clock();
+  const clock = context.clock();
   const rows = [...context.store.devices.values()]
-    .filter((device) => !isGone(device, now))
-    .map((device) => ({ device, ...deviceSummary(context, device, now) }))
+    .filter((device) => !isGone(device, clock.now))
+    .map((device) => ({ device, ...deviceSummary(context, device, clock) }))
     .filter((row) => query.NameFilter === undefined || row.device.name.startsWith(query.NameFilter))
     .filter((row) => query.DeviceAggregatedStatusFilter === undefined || row.aggregated === query.DeviceAggregatedStatusFilter);
   const sortBy = query.SortBy ?? 'CREATED_TIME';
@@ -317,7 +328,8 @@ export const createJobForDevices: Operation = (context, request) => {
   const clock = context.clock();
   const [deviceId = ''] = input.DeviceIds;
   const device = liveDevice(context, deviceId, clock.now);
-  const state = deviceStateAt(device, clock.now);
+  // The service refuses or accepts on what it knows: the online status its monitoring job last saw.
+  const state = serviceState(device, clock);
   if (state.provisioningStatus !== 'SUCCEEDED' || state.connectionStatus !== 'ONLINE') {
     throw conflict('device', deviceId, `Device ${deviceId} is not online (provisioning ${state.provisioningStatus}, connection ${state.connectionStatus}). Jobs run on provisioned, online devices.`);
   }

@@ -40,7 +40,8 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   { name: 'drive-not-fat32', summary: 'The drive is not FAT32 (formatted as something the appliance cannot read).', drivePreparation: 'wipe-filesystem' },
   {
     name: 'network-failure',
-    summary: 'The appliance reads the archive but cannot reach AWS: provisioning fails after about 30 s.',
+    // The port and host form the appliance needs: AWS Panorama Developer Guide, "Network security" (facts.ts).
+    summary: 'The appliance reads the archive, but a firewall blocks its TLS connection on port 443 to the AWS IoT endpoint (*.iot.<region>.amazonaws.com): provisioning fails after about 30 s.',
     drivePreparation: 'none',
   },
   { name: 'server-errors', summary: 'The API fails in bursts: of every 10 calls, calls 2 to 4 get HTTP 500 with Retry-After: 1. Clients must back off and retry.', drivePreparation: 'none' },

@@ -44,7 +44,11 @@ export interface SimulatorOptions {
   region?: string;
   /** Default '123456789012'. */
   accountId?: string;
-  /** Multiplies every simulated delay (registration, jobs, deletion); tests use ~0.01. Default 1. */
+  /**
+   * Multiplies every simulated delay (registration, jobs, deletion, and the 30 s between runs of
+   * the service's monitoring job, which DescribeDevice's online status waits for); tests use
+   * ~0.01. 0 makes every delay nothing: the monitoring job then sees every change at once. Default 1.
+   */
   timeScale?: number;
   /** Panorama's quota; default 5, 0 turns throttling off. */
   rateLimitPerSecond?: number;

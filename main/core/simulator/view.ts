@@ -48,6 +48,50 @@ export function deviceStateAt(device: DeviceRecord, now: number): DeviceStateAt 
   return state;
 }
 
+/**
+ * Whether a connection status is one only the service's monitoring job finds out: the appliance
+ * connected, or stopped answering. The others the service sets itself as things happen (it
+ * accepted a registration and awaits credentials, it refused a reused archive).
+ */
+function foundByMonitoring(status: DeviceConnectionStatus): boolean {
+  return status === 'ONLINE' || status === 'OFFLINE';
+}
+
+/**
+ * When the service's monitoring job last ran at or before `now`. It runs every `periodMs` of the
+ * clock for every device at once, on the clock's own multiples, so the schedule needs no state
+ * and survives a restart. A period of 0 (timeScale 0: no delay lasts any time) means it runs
+ * all the time.
+ */
+export function lastMonitoringRun(now: number, periodMs: number): number {
+  return periodMs > 0 ? Math.floor(now / periodMs) * periodMs : now;
+}
+
+/** The last connection status the service set itself (see foundByMonitoring) at or before `now`. */
+function statusSetByService(device: DeviceRecord, now: number): DeviceConnectionStatus {
+  let status: DeviceConnectionStatus = 'NOT_AVAILABLE';
+  for (const point of [...device.timeline].sort((a, b) => a.at - b.at)) {
+    if (point.at > now) break;
+    if (point.connectionStatus !== undefined && !foundByMonitoring(point.connectionStatus)) status = point.connectionStatus;
+  }
+  return status;
+}
+
+/**
+ * The device as the service reports it (DescribeDevice, ListDevices, the checks before a job):
+ * what the appliance is doing now, except that its coming online or going offline shows only
+ * once the monitoring job has run since — up to one period late, and a change shorter than a
+ * period between two runs may never show. The appliance's own view (its lights, its logs) is
+ * deviceStateAt: it knows at once.
+ */
+export function serviceStateAt(device: DeviceRecord, now: number, monitoringPeriodMs: number): DeviceStateAt {
+  const state = deviceStateAt(device, now);
+  if (!foundByMonitoring(state.connectionStatus)) return state;
+  const seen = deviceStateAt(device, lastMonitoringRun(now, monitoringPeriodMs)).connectionStatus;
+  // The job last ran before the appliance first connected: the service still says what it knew then.
+  return { ...state, connectionStatus: foundByMonitoring(seen) ? seen : statusSetByService(device, now) };
+}
+
 export function isGone(device: DeviceRecord, now: number): boolean {
   return device.removeAt !== undefined && now >= device.removeAt;
 }

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import type { ErrorInfo } from '../../../preload/contract';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { SiteChecklist } from '../../components/SiteChecklist';
 import { call, toErrorInfo } from '../../lib/calls';
 import { useJob } from '../../lib/hooks';
 import { formatTime } from '../../lib/format';
+import { siteChecklistSource } from './network';
 import { deviceNameOf, type ProvisionState } from './state';
 
 interface SoftwareCheck {
@@ -30,6 +32,8 @@ export function DoneStep({ state }: { state: ProvisionState }) {
   };
   const shredded = state.shred?.results.filter((result) => result.outcome === 'shredded') ?? [];
   const unshredded = state.archivePath !== null && !shredded.some((result) => result.path === state.archivePath);
+  // After cleanup the imported archive is shredded: the receipt shows the checklist Review made.
+  const checklistSource = siteChecklistSource(state);
   return (
     <div data-testid="receipt">
       <h3>Receipt</h3>
@@ -57,6 +61,7 @@ export function DoneStep({ state }: { state: ProvisionState }) {
             : `${sanitized.outcome === 'sanitized' && sanitized.method === 'quick' ? 'quick-erased (old contents may remain in free space)' : sanitized.outcome}, method ${sanitized.method}, NIST SP 800-88 level ${sanitized.nistLevel === 'Clear' ? 'Clear' : 'none'}${sanitized.certificate !== null ? `, certificate ${sanitized.certificate.pdfPath} (SHA-256 ${sanitized.certificate.sha256.slice(0, 16)}…)` : sanitized.certificateError === null ? '' : `, certificate NOT saved (${sanitized.certificateError.code})`}`}
         </dd>
       </dl>
+      {state.siteChecklist !== null ? <SiteChecklist known={state.siteChecklist} /> : checklistSource !== null && state.source === 'create' ? <SiteChecklist source={checklistSource} /> : null}
       <section aria-labelledby="software-title" className="panel">
         <h3 id="software-title">Appliance software</h3>
         <button type="button" disabled={deviceId === null} onClick={check} data-testid="software-check">

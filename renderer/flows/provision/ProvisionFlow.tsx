@@ -71,7 +71,7 @@ export function ProvisionFlow({ flow, training, onExit }: { flow: FlowDefinition
       case 'source':
         return <SourceStep state={state} update={update} ensureSession={ensureSession} />;
       case 'review':
-        return <ReviewStep state={state} />;
+        return <ReviewStep state={state} update={update} />;
       case 'drive':
         return written ? (
           <p>Already written to {state.drive?.drive.path}.</p>

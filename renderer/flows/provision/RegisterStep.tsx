@@ -53,6 +53,8 @@ export function RegisterStep({ state, update }: { state: ProvisionState; update:
         <li>{state.training ? 'In the appliance panel, plug the training drive into the appliance.' : 'Plug the drive into the appliance\u2019s USB 3.0 port next to the HDMI port, then power the appliance on.'}</li>
         <li>Slow blue light: the appliance is copying its configuration and registering. Solid green: registered. Fast red: registration failed.</li>
         <li>Leave the drive in until the light is solid green (or red).</li>
+        {/* AWS Panorama Developer Guide, monitoring page: the service's monitoring job "runs every 30 seconds to determine whether your AWS Panorama Appliance is online". */}
+        <li data-testid="online-lag">The online status below can lag the green light by up to 30 seconds: the Panorama service checks whether the appliance is online every 30 seconds.</li>
       </ol>
       <Countdown until={expiresAt} label="The provisioning certificate stays valid for" />
       <h3>Registration of {deviceName ?? 'the device'}</h3>

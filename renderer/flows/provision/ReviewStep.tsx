@@ -1,12 +1,17 @@
 import { Countdown } from '../../components/Countdown';
-import { networkInWords, splitList, type ProvisionState } from './state';
+import { SiteChecklist } from '../../components/SiteChecklist';
+import { siteChecklistSource } from './network';
+import { networkInWords, splitList, type ProvisionState, type Update } from './state';
 
 /** Step 2: what will be written, in words, before any drive is touched. */
-export function ReviewStep({ state }: { state: ProvisionState }) {
+export function ReviewStep({ state, update }: { state: ProvisionState; update: Update }) {
+  const checklistSource = siteChecklistSource(state);
+  const checklist = checklistSource === null ? null : <SiteChecklist source={checklistSource} onLoaded={(siteChecklist) => update({ siteChecklist })} />;
   if (state.source === 'create') {
     const form = state.form;
     return (
-      <dl className="facts" data-testid="review">
+      <div data-testid="review">
+      <dl className="facts">
         <dt>Device name</dt>
         <dd>{form.name}</dd>
         {form.description === '' ? null : (
@@ -22,6 +27,8 @@ export function ReviewStep({ state }: { state: ProvisionState }) {
         <dt>Where the archive goes</dt>
         <dd>Straight from {state.training ? 'the simulator' : 'AWS'} onto the drive; it is never saved on this computer.{splitList(form.ntp).length > 0 ? '' : ''}</dd>
       </dl>
+      {checklist}
+      </div>
     );
   }
   const report = state.report;
@@ -53,6 +60,7 @@ export function ReviewStep({ state }: { state: ProvisionState }) {
           Warning: {warning}
         </p>
       ))}
+      {checklist}
     </div>
   );
 }

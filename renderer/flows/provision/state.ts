@@ -1,5 +1,5 @@
 /** What the provision wizard knows as it goes: never the archive's contents, only its report and hashes. */
-import type { ArchiveReport, DriveAssessment, ErrorInfo, LogBundle, MonitorResult, ProvisionResult, SanitizeResult, ShredReport, WriteResult } from '../../../preload/contract';
+import type { ArchiveReport, DriveAssessment, ErrorInfo, LogBundle, MonitorResult, ProvisionResult, SanitizeResult, ShredReport, SiteChecklist, WriteResult } from '../../../preload/contract';
 
 export interface CreateForm {
   name: string;
@@ -32,10 +32,12 @@ export interface ProvisionState {
   logs: LogBundle | null;
   shred: ShredReport | null;
   sanitize: SanitizeResult | null;
+  /** The site checklist as Review made it: the receipt shows it after the archive is shredded. */
+  siteChecklist: SiteChecklist | null;
 }
 
 export function initialState(training: boolean): ProvisionState {
-  return { training, sessionId: null, source: 'import', archivePath: null, report: null, form: EMPTY_FORM, drive: null, written: null, created: null, writtenAt: null, registration: null, registrationError: null, logs: null, shred: null, sanitize: null };
+  return { training, sessionId: null, source: 'import', archivePath: null, report: null, form: EMPTY_FORM, drive: null, written: null, created: null, writtenAt: null, registration: null, registrationError: null, logs: null, shred: null, sanitize: null, siteChecklist: null };
 }
 
 export type Update = (patch: Partial<ProvisionState>) => void;
