@@ -138,6 +138,9 @@ export async function trainingProvisionFlow(page: Page, options: FlowOptions): P
   await page.getByTestId('registered').waitFor({ timeout: 60_000 });
   await page.locator('[data-testid="appliance-lights"][data-lights="green"]').waitFor({ timeout: 30_000 });
   await expect(page.getByTestId('timeline').locator('li').count()).resolves.toBeGreaterThan(0);
+  // Registered: the certificate's countdown has ended and says why, instead of still counting.
+  await expect(page.locator('[data-testid="countdown"][data-over="true"]').textContent()).resolves.toMatch(/no longer counts — the appliance has registered/);
+  await expect(page.getByTestId('countdown').getByRole('timer').count()).resolves.toBe(0);
   await check(page, options, 'training-6-register');
 
   await clickNext(page, 'clean-up');

@@ -56,7 +56,7 @@ export function RegisterStep({ state, update }: { state: ProvisionState; update:
         {/* AWS Panorama Developer Guide, monitoring page: the service's monitoring job "runs every 30 seconds to determine whether your AWS Panorama Appliance is online". */}
         <li data-testid="online-lag">The online status below can lag the green light by up to 30 seconds: the Panorama service checks whether the appliance is online every 30 seconds.</li>
       </ol>
-      <Countdown until={expiresAt} label="The provisioning certificate stays valid for" />
+      <Countdown until={expiresAt} label="The provisioning certificate stays valid for" over={state.registration === null ? null : 'the appliance has registered, so the certificate was used in time'} />
       <h3>Registration of {deviceName ?? 'the device'}</h3>
       {job.status === 'running' || job.status === 'starting' ? <p role="status">Watching the registration through the {state.training ? 'simulated ' : ''}Panorama API…</p> : null}
       <ol className="timeline" aria-label="Registration timeline" data-testid="timeline">
