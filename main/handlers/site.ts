@@ -1,5 +1,5 @@
 /** What the site and the account need: the network checklist for the Review step and receipt, and the IAM policy for the help screen. */
-import { DEFAULT_REGION } from '../core/registration/client';
+import { resolveRegion } from '../core/registration/client';
 import { buildIamPolicy, policyNotes } from '../core/registration/iam-policy';
 import { siteChecklistForArchive, siteChecklistForNetwork } from '../core/site';
 import type { CoreServices } from '../services';
@@ -10,7 +10,7 @@ export function siteHandlers(services: CoreServices): Handlers<'site.checklist' 
   /** The region the device is (or will be) registered in, resolved as the Panorama client resolves it. */
   const regionFor = async (requested: string | undefined, training: boolean): Promise<string> => {
     if (services.inTraining(training)) return (await services.trainingWorld()).region;
-    return requested ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DEFAULT_REGION;
+    return resolveRegion(requested);
   };
   return {
     'site.checklist': async (request) => {

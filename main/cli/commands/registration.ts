@@ -41,7 +41,6 @@ function endpointFlag(options: Record<string, unknown>): string {
   return endpoint === undefined ? '' : ` --endpoint ${endpoint}`;
 }
 
-
 export async function provisionCommand(runtime: CliRuntime, _args: string[], options: Record<string, unknown>): Promise<CommandOutcome> {
   const name = text(options['name']) ?? '';
   const description = text(options['description']);

@@ -49,9 +49,14 @@ export const TLS_POLICY = {
   ].join(':'),
 } as const;
 
+/** The region a client uses: the one asked for, else the SDK's environment variables, else DEFAULT_REGION. */
+export function resolveRegion(requested?: string): string {
+  return requested ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DEFAULT_REGION;
+}
+
 export function createPanoramaClient(options: ClientOptions = {}): PanoramaClient {
   const endpoint = resolveEndpoint(options.endpoint);
-  const region = options.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DEFAULT_REGION;
+  const region = resolveRegion(options.region);
   const client = new PanoramaClient({
     region,
     ...(endpoint.url === undefined ? {} : { endpoint: endpoint.url }),

@@ -4,6 +4,7 @@
  * device and others only on "*"), device-scoped wherever the service allows it.
  */
 import { refused } from '../errors';
+import { AWS_REGION_PATTERN } from '../site/checklist';
 import { PANORAMA_OPERATIONS, PURPOSES, ROLES, type PanoramaOperation, type Purpose, type Role } from './operations';
 
 export interface PolicyStatement {
@@ -46,7 +47,7 @@ function partitionOf(region: string | undefined): string {
 
 function checkScope(scope: PolicyScope): void {
   if (scope.account !== undefined && !/^\d{12}$/.test(scope.account)) throw refused('INVALID_ARGUMENT', `--account must be a 12-digit AWS account id, not "${scope.account}".`, 'Leave it out to allow any account ("*").');
-  if (scope.region !== undefined && !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/.test(scope.region)) throw refused('INVALID_REGION', `"${scope.region}" is not an AWS Region.`, 'Give a region such as us-east-1, or leave it out to allow any region ("*").');
+  if (scope.region !== undefined && !AWS_REGION_PATTERN.test(scope.region)) throw refused('INVALID_REGION', `"${scope.region}" is not an AWS Region.`, 'Give a region such as us-east-1, or leave it out to allow any region ("*").');
 }
 
 export function buildIamPolicy(role: Role, scope: PolicyScope = {}): IamPolicy {

@@ -6,6 +6,7 @@
  */
 import { refused } from '../errors';
 import type { NetworkSummary, PortSummary } from '../archive/network';
+import { ipv4ToNumber } from '../registration/networking';
 
 /** The pages each rule and recommendation comes from, with the sentence it rests on. */
 export const REFERENCES = {
@@ -44,7 +45,8 @@ export interface SiteChecklist {
   warnings: { code: string; message: string; reference: string }[];
 }
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** An AWS Region's name (us-east-1, us-gov-west-1, cn-north-1…); iam-policy checks --region with it too. */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
 /** The region's DNS suffix: the China regions live under amazonaws.com.cn. */
 function dnsSuffix(region: string): string {
@@ -52,16 +54,12 @@ function dnsSuffix(region: string): string {
 }
 
 export function checkRegion(region: string): string {
-  if (!REGION.test(region)) throw refused('INVALID_REGION', `"${region}" is not an AWS Region.`, 'Give the region the appliance is registered in, such as us-east-1 (--region).');
+  if (!AWS_REGION_PATTERN.test(region)) throw refused('INVALID_REGION', `"${region}" is not an AWS Region.`, 'Give the region the appliance is registered in, such as us-east-1 (--region).');
   return region;
 }
 
 function addressOf(port: PortSummary): string {
   return port.mode === 'static' && port.ipAddress !== null ? `${port.port}, ${port.ipAddress}` : port.mode === 'dhcp' ? `${port.port}, address from DHCP` : port.port;
-}
-
-function ipv4ToNumber(address: string): number {
-  return address.split('.').reduce((value, octet) => value * 256 + Number(octet), 0) >>> 0;
 }
 
 /** The subnet a static port sits on, as "network/prefix"; null when it cannot be told. */
