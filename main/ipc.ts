@@ -19,6 +19,7 @@ import {
 } from '../preload/contract';
 import { refused, toPanoramaUsbError } from './core/errors';
 import { archiveHandlers } from './handlers/archive';
+import { certificateHandlers } from './handlers/certificates';
 import { siteHandlers } from './handlers/site';
 import { cleanupHandlers } from './handlers/cleanup';
 import { driveHandlers } from './handlers/drives';
@@ -40,12 +41,18 @@ export function createHandlerTable(services: CoreServices): HandlerTable {
       return { cancelling: true as const };
     },
     'dialog.open-archive': async () => ({ path: await services.dialogs.openArchive() }),
-    'dialog.choose-folder': async ({ purpose }) => ({ path: await services.dialogs.chooseFolder(purpose) }),
+    'dialog.choose-folder': async ({ purpose }) => {
+      const chosen = await services.dialogs.chooseFolder(purpose);
+      // Remembered: only files in a folder the person chose here may later be opened by the shell.
+      if (chosen !== null) await services.writtenFiles.rememberFolder(purpose, chosen);
+      return { path: chosen };
+    },
     ...driveHandlers(services),
     ...archiveHandlers(services),
     ...provisionHandlers(services),
     ...cleanupHandlers(services),
     ...sanitizeHandlers(services),
+    ...certificateHandlers(services),
     ...journalHandlers(services),
     ...trainingHandlers(services),
     ...siteHandlers(services),

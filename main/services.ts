@@ -11,6 +11,7 @@ import { AuditLog } from './core/audit';
 import { refuseCounterfeit } from './core/capacity';
 import { assessDrive, listDrives, offerUnmount, type DriveAssessment, type DriveKind, type DrivePurpose } from './core/drives';
 import { refused } from './core/errors';
+import { WrittenFiles } from './core/files';
 import { JobRegistry } from './core/jobs';
 import { Journal } from './core/journal';
 import { inlineFormatter, inlineWriter, offThreadFormatter, offThreadWriter, passEngineFor, type ArchiveWriter, type TargetFormatter } from './core/offthread';
@@ -28,6 +29,10 @@ export type FolderPurpose = 'certificates' | 'logs' | 'audit-export';
 export interface ShellDialogs {
   openArchive(): Promise<string | null>;
   chooseFolder(purpose: FolderPurpose): Promise<string | null>;
+  /** Opens a file the app wrote with the desktop's default app. Callers pass only paths WrittenFiles verified. */
+  openPath(file: string): Promise<void>;
+  /** Shows a file the app wrote in the desktop's file manager. Callers pass only paths WrittenFiles verified. */
+  showInFolder(file: string): Promise<void>;
 }
 
 export interface ServicesOptions {
@@ -70,6 +75,8 @@ export interface CoreServices {
   /** Audit entries and journal updates that never fail the action they record (problems go to stderr). */
   readonly records: Records;
   readonly dialogs: ShellDialogs;
+  /** The folders chosen in the folder dialog and the files (certificates) this run wrote: what the shell may open. */
+  readonly writtenFiles: WrittenFiles;
   /** Where archive writes run: a worker thread when the shell gave its script, else inline. */
   readonly archiveWriter: ArchiveWriter;
   /** Who formats a drive after a wipe: the same worker, or inline. */
@@ -93,6 +100,8 @@ export interface CoreServices {
 const noDialogs: ShellDialogs = {
   openArchive: () => Promise.reject(refused('DIALOG_NOT_AVAILABLE', 'This window cannot open a file dialog.', 'Drag the archive onto the window instead.')),
   chooseFolder: () => Promise.reject(refused('DIALOG_NOT_AVAILABLE', 'This window cannot open a folder dialog.', 'Use the app or the command line to choose a folder.')),
+  openPath: () => Promise.reject(refused('SHELL_NOT_AVAILABLE', 'This window cannot open files on this computer.', 'Use "Download" to save the file, or open it from its folder.')),
+  showInFolder: () => Promise.reject(refused('SHELL_NOT_AVAILABLE', 'This window cannot show files in their folder.', 'Use "Download" to save the file, or open its folder yourself.')),
 };
 
 export function createCoreServices(options: ServicesOptions): CoreServices {
@@ -126,6 +135,7 @@ export function createCoreServices(options: ServicesOptions): CoreServices {
     journal,
     records: new Records(options.dataDir, (problem) => console.error(problem), { audit, journal }),
     dialogs: options.dialogs ?? noDialogs,
+    writtenFiles: new WrittenFiles(),
     archiveWriter: options.diskWorkerScript === undefined ? inlineWriter : offThreadWriter(options.diskWorkerScript),
     targetFormatter,
     passEngine: passEngineFor(options.diskWorkerScript),

@@ -4,7 +4,8 @@
  * ends, and a question before quitting while a job runs (a write or wipe stopped half-way
  * leaves a drive holding part of a secret or no volume at all).
  */
-import { dialog, Notification, powerSaveBlocker, type BrowserWindow } from 'electron';
+import { dialog, Notification, powerSaveBlocker, shell, type BrowserWindow } from 'electron';
+import { failed } from './core/errors';
 import type { CoreServices, FolderPurpose, ShellDialogs } from './services';
 
 const FOLDER_TITLES: Readonly<Record<FolderPurpose, string>> = {
@@ -26,6 +27,15 @@ export function electronDialogs(window: () => BrowserWindow | null): ShellDialog
       const options = { title: FOLDER_TITLES[purpose], properties: ['openDirectory' as const, 'createDirectory' as const] };
       const result = parent === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(parent, options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    // Only paths WrittenFiles verified get here: files this run wrote, inside a folder chosen in the dialog above.
+    openPath: async (file) => {
+      const problem = await shell.openPath(file);
+      if (problem !== '') throw failed('OPEN_FAILED', `The desktop could not open ${file}: ${problem}`, 'Use "Show in folder" and open it from there, or check that an app for this kind of file is installed.');
+    },
+    showInFolder: (file) => {
+      shell.showItemInFolder(file);
+      return Promise.resolve();
     },
   };
 }

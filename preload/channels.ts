@@ -21,6 +21,8 @@ export const INVOKE_CHANNELS = [
   'cleanup.scan',
   'sanitize.estimate',
   'sanitize.start',
+  'certificate.open',
+  'certificate.download',
   'session.start',
   'session.finish',
   'journal.pending',

@@ -105,7 +105,8 @@ export const CapacityCheckSchema = z.object({
 });
 export type CapacityCheck = z.infer<typeof CapacityCheckSchema>;
 
-export const DriveAssessmentSchema = z.object({ drive: DriveSchema, eligible: z.boolean(), refusals: z.array(ReasonSchema), warnings: z.array(ReasonSchema), unmount: z.array(z.string()).optional() });
+/** `displayName`: what people call the drive ("SanDisk Ultra 31 GB (sdb)", "Training drive 2", an image's file name), the one name every screen shows. */
+export const DriveAssessmentSchema = z.object({ drive: DriveSchema, displayName: z.string(), eligible: z.boolean(), refusals: z.array(ReasonSchema), warnings: z.array(ReasonSchema), unmount: z.array(z.string()).optional() });
 export type DriveAssessment = z.infer<typeof DriveAssessmentSchema>;
 
 const NetworkSummarySchema = z.object({
@@ -230,7 +231,9 @@ export const ProvisionResultSchema = z.object({
 });
 export type ProvisionResult = z.infer<typeof ProvisionResultSchema>;
 
-export const RegistrationChangeSchema = z.object({ jobId: z.string(), at: z.string(), provisioningStatus: z.string(), connectionStatus: z.string() });
+/** A registration state in words (main/core/registration/states.ts, shared with the CLI), `raw` the API's values for support. */
+export const RegistrationStateSchema = z.object({ words: z.string(), advice: z.string().nullable(), tone: z.enum(['waiting', 'working', 'done', 'failed']), raw: z.string() });
+export const RegistrationChangeSchema = z.object({ jobId: z.string(), at: z.string(), provisioningStatus: z.string(), connectionStatus: z.string(), state: RegistrationStateSchema });
 export type RegistrationChange = z.infer<typeof RegistrationChangeSchema>;
 
 export const MonitorResultSchema = z.object({
@@ -250,6 +253,8 @@ export type WipeMethodName = (typeof WIPE_METHODS)[number];
 export const SanitizeProgressSchema = z.object({
   jobId: z.string(),
   target: z.string(),
+  /** The drive's name for people (DriveAssessment's displayName). */
+  displayName: z.string(),
   phase: z.string(),
   pass: z.number(),
   passes: z.number(),
@@ -267,6 +272,7 @@ const WrittenCertificateSchema = z.object({ jsonPath: z.string(), pdfPath: z.str
 export const SanitizeDriveResultSchema = z.object({
   target: z.string(),
   description: z.string(),
+  displayName: z.string(),
   outcome: z.enum(['sanitized', 'failed', 'cancelled']),
   method: z.enum(WIPE_METHODS),
   nistLevel: z.enum(['Clear', 'none']),
@@ -422,6 +428,17 @@ export const invokeContract = defineInvokeContract({
       ...world,
     }),
     response: JobStartedSchema,
+  },
+  /**
+   * A certificate of sanitization this run wrote, inside a folder chosen in the folder dialog
+   * (anything else is refused: CERTIFICATE_NOT_OURS), opened with the desktop's default app or
+   * shown in its folder. The desktop app only: the preview answers NOT_AVAILABLE_IN_PREVIEW.
+   */
+  'certificate.open': { request: z.strictObject({ path: LocalPathSchema, action: z.enum(['open', 'show-in-folder']) }), response: z.strictObject({ done: z.literal(true) }) },
+  /** The same certificate's bytes, for the browser to save ("Download"), in every shell. */
+  'certificate.download': {
+    request: z.strictObject({ path: LocalPathSchema }),
+    response: z.strictObject({ fileName: z.string(), mimeType: z.enum(['application/pdf', 'application/json']), base64: z.string() }),
   },
   /** A provisioning session for the journal: what is unfinished after a crash is found by it. */
   'session.start': { request: z.strictObject({ source: z.enum(['import', 'create']) }), response: z.strictObject({ sessionId: z.string() }) },

@@ -6,7 +6,7 @@ import type { NetworkPayload } from '@aws-sdk/client-panorama';
 import type { EthernetSettings } from '../../preload/contract';
 import { archiveFileNameFor } from '../core/archive';
 import { toPanoramaUsbError } from '../core/errors';
-import { findDevicesByName, followJob, monitorRegistration, pickDevice, provisionToDrive, softwareStatus, startSoftwareUpdate } from '../core/registration';
+import { describeRegistrationState, describeUpdateStatus, findDevicesByName, followJob, monitorRegistration, pickDevice, provisionToDrive, softwareStatus, startSoftwareUpdate } from '../core/registration';
 import type { CoreServices } from '../services';
 import { chosenForRequest, detach, driveFacts, journal, record, recordFailure, type Handlers } from './support';
 
@@ -72,7 +72,7 @@ export function provisionHandlers(services: CoreServices): Handlers<'provision.c
         const monitored = await monitorRegistration(client, deviceId, {
           signal: context.signal,
           timeoutSeconds: request.timeoutSeconds,
-          onChange: (entry) => services.events.emit('registration.changed', { jobId: context.jobId, ...entry }),
+          onChange: (entry) => services.events.emit('registration.changed', { jobId: context.jobId, ...entry, state: describeRegistrationState(entry.provisioningStatus, entry.connectionStatus) }),
         });
         return {
           deviceId: monitored.device.deviceId,
@@ -111,7 +111,7 @@ export function provisionHandlers(services: CoreServices): Handlers<'provision.c
       const { jobId, result } = services.jobs.start('update', async (context) => {
         const awsJobId = await startSoftwareUpdate(client, request.deviceId, request.imageVersion);
         // Each status of the OTA job is a phase of this one (no byte counts to report).
-        const status = await followJob(client, awsJobId, { signal: context.signal, onStatus: (phase) => context.progress(phase, 0, 1, { final: true }) });
+        const status = await followJob(client, awsJobId, { signal: context.signal, onStatus: (phase) => context.progress(describeUpdateStatus(phase), 0, 1, { final: true }) });
         return { awsJobId, status };
       });
       detach(

@@ -20,6 +20,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
       if (request.certificateFolder !== null) await checkCertificateFolder(request.certificateFolder);
       const chosen: ChosenDrive[] = [];
       for (const drivePath of new Set(request.drivePaths)) chosen.push(await chosenForRequest(services, drivePath, request.training, 'sanitize', request.unmount));
+      const names = new Map(chosen.map((drive) => [drive.assessment.drive.path, drive.assessment.displayName]));
       const { jobId, result } = services.jobs.start('sanitize', async (context) => {
         const totals = new Map<string, { done: number; total: number }>();
         // A session per drive before the first byte, as the command line keeps: a drive pulled out
@@ -31,19 +32,23 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
           formatter: services.targetFormatter,
           passEngine: services.passEngine,
           onProgress: (progress) => {
-            services.events.emit('sanitize.progress', { jobId: context.jobId, ...progress });
+            services.events.emit('sanitize.progress', { jobId: context.jobId, displayName: names.get(progress.target) ?? progress.target, ...progress });
             totals.set(progress.target, { done: progress.bytesDone, total: progress.bytesTotal });
             const sum = [...totals.values()].reduce((all, one) => ({ done: all.done + one.done, total: all.total + one.total }), { done: 0, total: 0 });
             context.progress('sanitize', sum.done, sum.total);
           },
         }), 'app');
         const wiped = results.flatMap((wipe, index) => {
-          const drive = chosen[index]?.assessment.drive;
-          return drive === undefined ? [] : [{ wipe, drive }];
+          const assessment = chosen[index]?.assessment;
+          return assessment === undefined ? [] : [{ wipe, drive: { ...assessment.drive, displayName: assessment.displayName }, displayName: assessment.displayName }];
         });
         // A certificate that cannot be written fails that drive's certificate only: every drive keeps its row.
         const issues = request.certificateFolder === null ? [] : await issueCertificates(wiped, request.certificateFolder, { organisation: request.organisation, technician: request.technician });
-        return { results: wiped.map(({ wipe, drive }, index) => summarize(wipe, describeDrive(drive), issues[index] ?? null)) };
+        // What this run wrote: the wizard's "Open" and "Download" reach these files and no others.
+        for (const { certificate } of issues) {
+          if (certificate !== null) for (const file of [certificate.jsonPath, certificate.pdfPath]) await services.writtenFiles.rememberWritten(file);
+        }
+        return { results: wiped.map(({ wipe, drive, displayName }, index) => summarize(wipe, describeDrive(drive), displayName, issues[index] ?? null)) };
       });
       detach(
         result.then(
@@ -64,10 +69,11 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
   };
 }
 
-function summarize(wipe: WipeResult, description: string, issue: CertificateIssue | null) {
+function summarize(wipe: WipeResult, description: string, displayName: string, issue: CertificateIssue | null) {
   return {
     target: wipe.target,
     description,
+    displayName,
     outcome: wipe.outcome,
     method: wipe.method,
     nistLevel: wipe.nistLevel,

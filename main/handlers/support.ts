@@ -20,8 +20,8 @@ export type Handlers<K extends InvokeChannel> = { readonly [C in K]: Handler<C> 
  * Refuses a drive the request may not touch: in the Training world only its own virtual
  * drives, so a trainee can never reach a real disk, and none that sits in the appliance.
  */
-async function checkWorldDrive(services: CoreServices, drivePath: string, training: boolean): Promise<void> {
-  if (!services.inTraining(training)) return;
+async function checkWorldDrive(services: CoreServices, drivePath: string, training: boolean): Promise<string | null> {
+  if (!services.inTraining(training)) return null;
   const world = await services.trainingWorld();
   if (!world.isVirtualDrive(drivePath)) {
     throw refused('TRAINING_MODE_ONLY', `Training works on its own virtual drives only; ${drivePath} is not one of them.`, 'Choose one of the training drives listed in the wizard.');
@@ -30,6 +30,8 @@ async function checkWorldDrive(services: CoreServices, drivePath: string, traini
   if (world.drives().some((drive) => drive.inAppliance && path.resolve(drive.path) === path.resolve(drivePath))) {
     throw refused('IN_APPLIANCE', 'This training drive is plugged into the appliance.', 'Unplug it from the appliance panel first.');
   }
+  // The trainee's name for it ("Training drive 2"), as the drive list gave it.
+  return world.drives().find((drive) => path.resolve(drive.path) === path.resolve(drivePath))?.label ?? null;
 }
 
 /** The drive a request names, once checkWorldDrive allows it. */
@@ -40,11 +42,11 @@ export async function driveForRequest(services: CoreServices, drivePath: string,
 
 /** The same for destructive work: the drive chosen (judged eligible for `purpose`, identity taken), resolved once; only the volumes in `unmount` may be unmounted. */
 export async function chosenForRequest(services: CoreServices, drivePath: string, training: boolean, purpose: 'provision' | 'sanitize', unmount: readonly string[]): Promise<ChosenDrive> {
-  await checkWorldDrive(services, drivePath, training);
+  const label = await checkWorldDrive(services, drivePath, training);
   const chosen = await chooseDrive(drivePath, purpose, { unmount });
   // An archive is never written to a drive its capacity check found counterfeit (`panorama-usb check`).
   if (purpose === 'provision') assertNotCounterfeit(services.options.dataDir, chosen.assessment.drive);
-  return chosen;
+  return label === null ? chosen : { ...chosen, assessment: { ...chosen.assessment, displayName: label } };
 }
 
 export { driveFacts } from '../core/records';

@@ -21,5 +21,8 @@ export function previewDialogs(dataDir: string): ShellDialogs {
       await mkdir(folder, { recursive: true, mode: 0o700 });
       return folder;
     },
+    // The browser cannot be handed a file on this computer to open: "Download" saves it instead.
+    openPath: () => Promise.reject(refused('NOT_AVAILABLE_IN_PREVIEW', 'The browser preview cannot open files on this computer.', 'Use "Download" to save the certificate through the browser.')),
+    showInFolder: () => Promise.reject(refused('NOT_AVAILABLE_IN_PREVIEW', 'The browser preview cannot show files in their folder.', 'Use "Download" to save the certificate through the browser.')),
   };
 }

@@ -11,6 +11,12 @@ const LIGHT_WORDS: Readonly<Record<Panel['lights'], string>> = {
   'red-fast': 'Red, blinking fast: registration failed',
 };
 
+/** "update-available" → "Update available": the scenario's name as a title. */
+export function scenarioTitle(name: string): string {
+  const words = name.replace(/-/g, ' ').replace(/\bfat32\b/g, 'FAT32');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /**
  * The simulated appliance, standing in for the hardware in Training: plug a virtual drive in,
  * watch the lights as the appliance's guide describes them, pick the trainer's scenario, and
@@ -100,16 +106,18 @@ export function AppliancePanel({ showTrainerControls }: { showTrainerControls: b
       )}
       {showTrainerControls ? (
         <div className="appliance__trainer">
-          <label>
-            Trainer's scenario{' '}
-            <select value={state.scenario} disabled={busy} onChange={(event) => act(() => call('training.scenario', { name: event.target.value }))} data-testid="scenario">
-              {state.scenarios.map((scenario) => (
-                <option key={scenario.name} value={scenario.name}>
-                  {scenario.name}: {scenario.summary}
-                </option>
-              ))}
-            </select>
-          </label>
+          <label htmlFor="scenario">Trainer's scenario</label>
+          {/* Short names in the list (a long option is cut off by the closed select); the chosen one's summary below it. */}
+          <select id="scenario" value={state.scenario} disabled={busy} onChange={(event) => act(() => call('training.scenario', { name: event.target.value }))} aria-describedby="scenario-summary" data-testid="scenario">
+            {state.scenarios.map((scenario) => (
+              <option key={scenario.name} value={scenario.name}>
+                {scenarioTitle(scenario.name)}
+              </option>
+            ))}
+          </select>
+          <p id="scenario-summary" className="note" data-testid="scenario-summary">
+            {state.scenarios.find((scenario) => scenario.name === state.scenario)?.summary ?? ''}
+          </p>
           <button type="button" disabled={busy} onClick={reset} data-testid="reset-world" data-resetting={resetting}>
             {resetting ? 'Resetting the training world…' : 'Reset the training world'}
           </button>

@@ -48,11 +48,11 @@ export function AuditView({ onExit }: { onExit: () => void }) {
             <tbody>
               {value.entries.map((entry) => (
                 <tr key={entry.seq}>
-                  <td>{entry.seq}</td>
-                  <td>{formatTime(entry.time)}</td>
-                  <td>{entry.action}</td>
-                  <td>{entry.outcome}</td>
-                  <td>
+                  <td data-label="#">{entry.seq}</td>
+                  <td data-label="Time">{formatTime(entry.time)}</td>
+                  <td data-label="Action">{entry.action}</td>
+                  <td data-label="Outcome">{entry.outcome}</td>
+                  <td data-label="Details">
                     {Object.entries(entry.subject)
                       .map(([key, detail]) => `${key}: ${String(detail)}`)
                       .join('; ')}

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import type { DriveAssessment } from '../../preload/contract';
 import { call } from '../lib/calls';
-import { formatBytes } from '../lib/format';
 import { usePolling } from '../lib/hooks';
 import { CapacityCheckAction } from './CapacityCheck';
 import { ErrorNotice } from './ErrorNotice';
@@ -24,11 +23,6 @@ export function UnmountNotice({ assessments }: { assessments: readonly DriveAsse
   );
 }
 
-export function driveName(assessment: DriveAssessment): string {
-  const drive = assessment.drive;
-  const name = [drive.vendor, drive.model].filter((part) => part !== null && part !== '').join(' ') || drive.description;
-  return `${name} (${formatBytes(drive.size)}, ${drive.path})`;
-}
 
 /** What the drives are for: written for the appliance (1 GB or more), or erased and reformatted (any size). */
 export type DrivePurpose = 'provision' | 'sanitize';
@@ -71,7 +65,7 @@ export function DrivePicker({ training, purpose, multiple, selected, onChange, l
                   onChange={(event) => choose(assessment.drive.path, event.target.checked)}
                   data-testid={`drive-option-${position}`}
                 />
-                <span>{driveName(assessment)}</span>
+                <span title={assessment.drive.path}>{assessment.displayName}</span>
               </label>
               {assessment.unmount === undefined || assessment.unmount.length === 0 ? null : (
                 <p className="note" data-testid="will-unmount">
@@ -97,7 +91,7 @@ export function DrivePicker({ training, purpose, multiple, selected, onChange, l
             <ul>
               {refused.map((assessment) => (
                 <li key={assessment.drive.path}>
-                  {driveName(assessment)}: {assessment.refusals.map((reason) => reason.message).join(' ')}
+                  {assessment.displayName}: {assessment.refusals.map((reason) => reason.message).join(' ')}
                 </li>
               ))}
             </ul>

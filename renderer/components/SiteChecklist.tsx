@@ -71,12 +71,12 @@ export function SiteChecklist(props: { source: Source; onLoaded?: (checklist: Ch
             <tbody>
               {checklist.rules.map((rule) => (
                 <tr key={rule.id} data-rule={rule.id}>
-                  <td>{rule.action}</td>
-                  <td>{rule.direction}</td>
-                  <td>{service(rule)}</td>
-                  <td>{rule.from}</td>
-                  <td>{rule.to.join(', ')}</td>
-                  <td title={rule.reference}>{rule.why}</td>
+                  <td data-label="Action">{rule.action}</td>
+                  <td data-label="Direction">{rule.direction}</td>
+                  <td data-label="Service">{service(rule)}</td>
+                  <td data-label="From">{rule.from}</td>
+                  <td data-label="To">{rule.to.join(', ')}</td>
+                  <td data-label="Why" title={rule.reference}>{rule.why}</td>
                 </tr>
               ))}
             </tbody>

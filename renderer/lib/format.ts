@@ -27,3 +27,8 @@ export function formatTime(iso: string): string {
 export function percent(done: number, total: number): number {
   return total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0;
 }
+
+/** The last part of a path, whichever separator: a name to show when nothing better is known. */
+export function baseName(filePath: string): string {
+  return filePath.split(/[\\/]/).filter((part) => part !== '').at(-1) ?? filePath;
+}

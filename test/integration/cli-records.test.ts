@@ -205,6 +205,8 @@ describe('a killed CLI leaves its work on `pending`', () => {
     expect(appliance.status, appliance.stdout + appliance.stderr).toBe(0);
     const monitored = await runBinAsync(['monitor', '--device-id', deviceId, '--endpoint', simulator.endpoint, '--json'], { env });
     expect(monitored.status, monitored.stdout + monitored.stderr).toBe(0);
+    // The timeline in the words the wizard shows (one table), the API's values beside them.
+    expect(monitored.stderr).toMatch(/Registered and online {2}\(SUCCEEDED \/ ONLINE\)/);
 
     const { entries } = audit(dataDir);
     expect(entries.map((entry) => [entry.action, entry.outcome])).toEqual([

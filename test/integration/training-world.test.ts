@@ -196,7 +196,7 @@ describe('TrainingWorld drives and appliance', () => {
     expect(drive(world, 'drive-1').inAppliance).toBe(true);
 
     const registered = await panels.until((panel) => panel.phase === 'registered');
-    expect(registered).toMatchObject({ driveId: 'drive-1', lights: 'green', deviceId: report.deviceId, problem: null, message: `Registered: green light (device ${report.deviceId})` });
+    expect(registered).toMatchObject({ driveId: 'drive-1', lights: 'green', deviceId: report.deviceId, problem: null, message: `Registered as ${report.deviceId}: green light` });
     expect(registered.logsWritten).toEqual(expect.arrayContaining(['/panorama/occ.log', '/panorama/ota_agent.log', '/panorama/syslog.log', '/panorama/kern.log']));
     expect(panels.seen.map((panel) => panel.phase)).toEqual(['reading', 'registering', 'registered']);
     expect(panels.seen[1]).toMatchObject({ lights: 'blue-slow', message: 'Registering with the (simulated) AWS cloud — slow blue light' });

@@ -11,7 +11,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { AUDIT_FILE_NAME, verifyText } from '../../main/core/audit';
 import { Journal } from '../../main/core/journal';
@@ -56,13 +56,43 @@ export function previewFolders(dataDir: string): OutputFolders {
   return { logs: path.join(dataDir, 'output', 'logs'), certificates: path.join(dataDir, 'output', 'certificates') };
 }
 
-/** Screenshot + axe under the flow's prefix. */
-function check(page: Page, options: FlowOptions, step: string): Promise<void> {
-  return checkStep(page, `${options.artifactPrefix}${step}`, { legacy: options.axeLegacyMode === true });
+/** The API's registration and connection values: people read words, these stay in "Status codes for a support call". */
+const API_ENUMS = /\b(AWAITING_PROVISIONING|AWAITING_CREDENTIALS|NOT_AVAILABLE|SUCCEEDED|PENDING|ONLINE|OFFLINE|IN_PROGRESS)\b|awaiting provisioning|not_available|awaiting_credentials/;
+
+/**
+ * Screenshot + axe + reflow (1024 px and 200 % zoom) under the flow's prefix, and what a person
+ * reads on the screen: never a training drive's image path as its name, never an API enum.
+ */
+async function check(page: Page, options: FlowOptions, step: string): Promise<void> {
+  await checkStep(page, `${options.artifactPrefix}${step}`, { legacy: options.axeLegacyMode === true });
+  const text = await page.locator('body').innerText();
+  expect(text, step).not.toContain(path.join('training', 'drives'));
+  expect(text, step).not.toMatch(API_ENUMS);
 }
 
 async function answerFolderDialog(options: FlowOptions, purpose: FolderPurpose): Promise<void> {
   await options.answerFolderDialog?.(purpose, options.folders[purpose]);
+}
+
+/**
+ * A certificate's actions where `scope` shows one: its path shortened in the middle (whole in the
+ * tooltip), and in the preview "Download", whose file is byte for byte the certificate on disk;
+ * in the desktop app "Open" and "Show in folder" (which hand the file to the desktop: not clicked here).
+ */
+async function checkCertificateActions(page: Page, options: FlowOptions, scope: Locator): Promise<void> {
+  const shown = scope.getByTestId('certificate-path');
+  const pdfPath = (await shown.getAttribute('title')) ?? '';
+  expect(pdfPath.startsWith(options.folders.certificates)).toBe(true);
+  expect(existsSync(pdfPath)).toBe(true);
+  if (options.artifactPrefix === 'electron-') {
+    await expect(scope.getByTestId('certificate-open').isVisible()).resolves.toBe(true);
+    await expect(scope.getByTestId('certificate-show').isVisible()).resolves.toBe(true);
+    return;
+  }
+  const [download] = await Promise.all([page.waitForEvent('download'), scope.getByTestId('certificate-download').click()]);
+  expect(download.suggestedFilename()).toBe(path.basename(pdfPath));
+  const saved = await download.path();
+  expect(readFileSync(saved).equals(readFileSync(pdfPath))).toBe(true);
 }
 
 /** Back to a freshly loaded home screen. */
@@ -88,6 +118,9 @@ export async function trainingProvisionFlow(page: Page, options: FlowOptions): P
   await page.getByTestId('appliance-panel').waitFor();
   // A registration that works, with newer appliance software waiting: the receipt offers the update.
   await page.getByTestId('scenario').selectOption('update-available');
+  // Short names in the picker, the chosen scenario's whole summary under it.
+  await expect.poll(() => page.getByTestId('scenario').locator('option:checked').textContent()).toBe('Update available');
+  await expect(page.getByTestId('scenario-summary').textContent()).resolves.toMatch(/newer appliance software is available/);
   await check(page, options, 'training-1-scenario');
 
   await clickNext(page, 'source');
@@ -122,10 +155,11 @@ export async function trainingProvisionFlow(page: Page, options: FlowOptions): P
 
   await clickNext(page, 'drive');
   await page.getByTestId('drive-option-0').check();
+  await expect(page.locator('label', { has: page.getByTestId('drive-option-0') }).textContent()).resolves.toBe('Training drive 1');
   await check(page, options, 'training-4-drive');
 
   await clickNext(page, 'write');
-  await expect(page.getByTestId('confirm-drive').textContent()).resolves.toContain('drive-1.img');
+  await expect(page.getByTestId('confirm-drive').textContent()).resolves.toBe('Training drive 1');
   await page.getByTestId('write').click();
   await page.getByTestId('written').waitFor({ timeout: 30_000 });
   await check(page, options, 'training-5-write');
@@ -135,9 +169,18 @@ export async function trainingProvisionFlow(page: Page, options: FlowOptions): P
   // The service's 30-second monitoring job: the step says why "online" can come after the green light.
   await expect(page.getByTestId('online-lag').textContent()).resolves.toMatch(/lag .* up to 30 seconds.* checks .* every 30 seconds/);
   await page.getByTestId('plug-drive-1').click();
+  // Once the appliance has begun registering, the certificate's countdown has done its job.
+  await page.locator('[data-testid="countdown"][data-over="true"]').waitFor({ timeout: 60_000 });
   await page.getByTestId('registered').waitFor({ timeout: 60_000 });
   await page.locator('[data-testid="appliance-lights"][data-lights="green"]').waitFor({ timeout: 30_000 });
-  await expect(page.getByTestId('timeline').locator('li').count()).resolves.toBeGreaterThan(0);
+  // The timeline in words, from the table the CLI shares; the API's values only under "Status codes for a support call".
+  const words = await page.getByTestId('timeline-words').allTextContents();
+  // How many middle states a poll sees depends on timing: each one seen is in words.
+  expect(words[0]).toBe('Waiting for the appliance to read the drive');
+  expect(words.at(-1)).toBe('Registered and online');
+  for (const said of words) expect(['Waiting for the appliance to read the drive', 'Credentials being exchanged', 'The appliance is registering', 'Registered; waiting for the service to see it online (it checks every 30 seconds)', 'Registered and online']).toContain(said);
+  await expect(page.getByTestId('timeline-raw').locator('code').allTextContents()).resolves.toContain('SUCCEEDED / ONLINE');
+  await expect(page.getByTestId('appliance-message').textContent()).resolves.toMatch(/^Registered as device-\S+: green light$/);
   // Registered: the certificate's countdown has ended and says why, instead of still counting.
   await expect(page.locator('[data-testid="countdown"][data-over="true"]').textContent()).resolves.toMatch(/no longer counts — the appliance has registered/);
   await expect(page.getByTestId('countdown').getByRole('timer').count()).resolves.toBe(0);
@@ -156,8 +199,10 @@ export async function trainingProvisionFlow(page: Page, options: FlowOptions): P
   await answerFolderDialog(options, 'certificates');
   await page.getByTestId('certificate-folder').click();
   await page.getByText('Certificate of sanitization: ').locator('code').waitFor();
+  await expect(page.getByTestId('sanitize').textContent()).resolves.toBe('Sanitize Training drive 1');
   await page.getByTestId('sanitize').click();
   await page.locator('[data-testid="sanitized"][data-outcome="sanitized"]').waitFor({ timeout: 60_000 });
+  await checkCertificateActions(page, options, page.getByTestId('sanitized'));
   await check(page, options, 'training-7-clean-up');
 
   await clickNext(page, 'done');
@@ -322,10 +367,13 @@ export async function sanitizeTwoDrivesFlow(page: Page, options: FlowOptions): P
   await waitForStep(page, 'progress');
   await expect(page.getByTestId('wipe-row').count()).resolves.toBe(2);
   await page.locator('.wipe-row progress').first().waitFor({ timeout: 30_000 });
+  await expect(page.getByTestId('wipe-row').first().textContent()).resolves.toMatch(/^Training drive [23]/);
   await check(page, options, 'sanitize-4-progress');
   await waitForStep(page, 'certificates');
   await page.locator('[data-testid="result-row"]').first().waitFor({ timeout: 180_000 });
   await expect(page.locator('[data-testid="result-row"][data-outcome="sanitized"]').count()).resolves.toBe(2);
+  await expect(page.getByTestId('result-drive').allTextContents()).resolves.toEqual(['Training drive 2', 'Training drive 3']);
+  for (const row of await page.getByTestId('result-row').all()) await checkCertificateActions(page, options, row);
   await check(page, options, 'sanitize-5-certificates');
   const folder = options.folders.certificates;
   // The provision flow left drive-1's certificate here too.
@@ -344,7 +392,8 @@ export async function sanitizeTwoDrivesFlow(page: Page, options: FlowOptions): P
 export async function auditViewFlow(page: Page, options: FlowOptions): Promise<void> {
   await page.getByTestId('open-audit').click();
   await page.locator('[data-testid="audit-chain"][data-ok="true"]').waitFor();
-  await check(page, options, 'audit-log');
+  // A record, not a step: full paths and codes are what an audit log is for.
+  await checkStep(page, `${options.artifactPrefix}audit-log`, { legacy: options.axeLegacyMode === true });
   await page.getByTestId('back-home').click();
 }
 

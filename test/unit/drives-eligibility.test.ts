@@ -14,6 +14,7 @@ import {
   assessDrive,
   describeDrive,
   detailsFromLsblk,
+  displayNameOf,
   fromDrivelist,
   isSystemMountpoint,
   loopDevicesFromLsblk,
@@ -131,6 +132,16 @@ describe('laptop: NVMe system disk and a mounted 32 GB USB stick', () => {
     expect(stick).toMatchObject({ kind: 'usb', bus: 'USB', vendor: 'SanDisk', model: 'Ultra', serial: '4C530001230918117154', removable: true, system: false, partitionTableType: 'mbr' });
     expect(stick.description).toBe('SanDisk Ultra (USB)');
     expect(describeDrive(stick)).toBe('/dev/sdb (SanDisk Ultra, 30.8 GB, USB)');
+    // The name every screen shows: the product, its size as a label rounds it, the device.
+    expect(displayNameOf(stick)).toBe('SanDisk Ultra 31 GB (sdb)');
+    expect(assessDrive(stick).displayName).toBe('SanDisk Ultra 31 GB (sdb)');
+  });
+
+  it('names a drive with no product name by its kind, and an image file by its file name', () => {
+    const stick = pick(drives, '/dev/sdb');
+    expect(displayNameOf({ ...stick, vendor: null, model: null, description: 'sdb (USB)' })).toBe('USB drive 31 GB (sdb)');
+    expect(displayNameOf({ ...stick, path: '\\\\.\\PhysicalDrive2', size: null })).toBe('SanDisk Ultra (PhysicalDrive2)');
+    expect(displayNameOf({ ...stick, kind: 'image', path: '/tmp/work-x1/old.img', size: 2e9 })).toBe('old.img');
   });
 
   it('refuses the mounted stick with the command that unmounts it', () => {
@@ -282,6 +293,7 @@ describe('loop devices: snaps, free, mounted, partitioned, detached; and a free 
     expect(free).toMatchObject({ kind: 'loop', backingFile: '/srv/panorama/train-2g.img', readOnly: false, size: 2147483648 });
     expect(assessDrive(free)).toMatchObject({ eligible: true, refusals: [], warnings: [] });
     expect(describeDrive(free)).toBe('/dev/loop4 (loop device on /srv/panorama/train-2g.img, 2.1 GB)');
+    expect(displayNameOf(free)).toBe('train-2g.img (loop4)');
   });
 
   it('refuses a writable loop that is mounted, directly or through its partition', () => {

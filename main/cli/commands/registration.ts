@@ -7,11 +7,13 @@ import {
   checkProvisionRequest,
   createPanoramaClient,
   decommissionDevice,
+  describeUpdateStatus,
   findDevicesByName,
   followJob,
   monitorRegistration,
   pickDevice,
   provisionToDrive,
+  registrationStateLine,
   softwareStatus,
   startSoftwareUpdate,
   type ClientOptions,
@@ -135,7 +137,7 @@ export async function monitorCommand(runtime: CliRuntime, _args: string[], optio
     monitorRegistration(client, watched, {
       signal: runtime.signal,
       ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
-      onChange: (entry) => runtime.note(`${entry.at}  ${entry.provisioningStatus} / ${entry.connectionStatus}`),
+      onChange: (entry) => runtime.note(registrationStateLine(entry.at, entry.provisioningStatus, entry.connectionStatus)),
     }),
   );
   const software = await softwareStatus(client, deviceId);
@@ -159,7 +161,7 @@ export async function updateCommand(runtime: CliRuntime, _args: string[], option
     jobId = await startSoftwareUpdate(client, deviceId, imageVersion);
     const awsJobId = jobId;
     runtime.note(`Update job ${awsJobId} started; the appliance downloads, verifies and reboots.`);
-    status = await followJob(client, awsJobId, { signal: runtime.signal, onStatus: (next) => runtime.note(`job ${awsJobId}: ${next}`) });
+    status = await followJob(client, awsJobId, { signal: runtime.signal, onStatus: (next) => runtime.note(`job ${awsJobId}: ${describeUpdateStatus(next)} (${next})`) });
   } catch (error) {
     await records.recordFailure('registration', error, { ...subject, awsJobId: jobId });
     throw error;

@@ -109,8 +109,8 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
     sanitizeDrives(chosen, { method, verify, signal: runtime.signal, onProgress: printer.onProgress, passEngine: passEngineFor(runtime.diskWorkerScript) }).finally(printer.stop),
   );
   const wiped = results.flatMap((wipe, index) => {
-    const drive = chosen[index]?.assessment.drive;
-    return drive === undefined ? [] : [{ wipe, drive }];
+    const assessment = chosen[index]?.assessment;
+    return assessment === undefined ? [] : [{ wipe, drive: { ...assessment.drive, displayName: assessment.displayName } }];
   });
   // Each drive's certificate on its own: one that cannot be written leaves the others (and this report) whole.
   const issues = certificateDir === undefined ? [] : await issueCertificates(wiped, certificateDir);

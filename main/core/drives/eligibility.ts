@@ -6,7 +6,7 @@
  */
 import { MIN_FORMAT_BYTES } from '../disk';
 import { refused } from '../errors';
-import { busLabel, formatSize } from './format';
+import { busLabel, displayNameOf, formatSize } from './format';
 import { isSystemMountpoint, unmountHint } from './mountpoints';
 import type { Drive, DriveAssessment, DrivePurpose, Reason } from './types';
 
@@ -118,13 +118,13 @@ export function assessDrive(drive: Drive, purpose: DrivePurpose = 'provision'): 
   // Warnings help choose between drives that could be used, and they are about the appliance: noise on a
   // system or virtual device, and on a drive that is only erased or read.
   const unusableAnyway = refusals.some((reason) => reason.code === 'SYSTEM_DRIVE' || reason.code === 'VIRTUAL_DEVICE');
-  if (unusableAnyway || purpose !== 'provision') return { drive, eligible: refusals.length === 0, refusals, warnings };
+  if (unusableAnyway || purpose !== 'provision') return { drive, displayName: displayNameOf(drive), eligible: refusals.length === 0, refusals, warnings };
   if (drive.size !== null && drive.size > KNOWN_GOOD_MAX_BYTES) {
     warnings.push({ code: 'LARGE_DRIVE', message: `it holds ${formatSize(drive.size)}: 1–32 GB drives are known to work with the appliance; a larger one may not be read` });
   }
   const notUsb = notUsbReason(drive);
   if (notUsb !== null) warnings.push(notUsb);
-  return { drive, eligible: refusals.length === 0, refusals, warnings };
+  return { drive, displayName: displayNameOf(drive), eligible: refusals.length === 0, refusals, warnings };
 }
 
 const NEXT_STEPS: Readonly<Record<DrivePurpose, Readonly<Record<string, string>>>> = {

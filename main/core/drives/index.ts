@@ -7,6 +7,6 @@ export { describeImage, listDrives, resolveTarget } from './list';
 export { KNOWN_GOOD_MAX_BYTES, MIN_DRIVE_BYTES, MIN_SANITIZE_BYTES, assessDrive, offerUnmount, requireEligible, type UnmountConsent } from './eligibility';
 export { IDENTITY_BYTES, assertSameDrive, describeDrive, takeIdentity, type DriveIdentity } from './identity';
 export { detailsFromLsblk, drivesFromLsblk, fromDrivelist, loopDevicesFromLsblk, type DriveDetails, type SysfsFacts } from './normalize';
-export { formatSize } from './format';
+export { displayNameOf, formatSize } from './format';
 export { isSystemMountpoint } from './mountpoints';
 export { readSysfsAttribute } from './sysfs';

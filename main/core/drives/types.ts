@@ -44,6 +44,8 @@ export type DrivePurpose = 'provision' | 'sanitize' | 'read';
 
 export interface DriveAssessment {
   drive: Drive;
+  /** What people call it (format.ts displayNameOf; the training world's label for its drives). */
+  displayName: string;
   eligible: boolean;
   refusals: Reason[];
   warnings: Reason[];

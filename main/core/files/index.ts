@@ -28,3 +28,5 @@ export function pathExists(file: string): Promise<boolean> {
     (error: unknown) => errnoCode(error) !== 'ENOENT',
   );
 }
+
+export { WrittenFiles, type WrittenFileRefusal, type WrittenFileVerdict } from './written-files';

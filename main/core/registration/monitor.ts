@@ -7,6 +7,7 @@
 import { DescribeDeviceCommand, type PanoramaClient } from '@aws-sdk/client-panorama';
 import { cancelled, failed } from '../errors';
 import { isTransient, retryAfterSeconds, toRegistrationError } from './errors';
+import { describeRegistrationState, REGISTRATION_ADVICE } from './states';
 
 export interface TimelineEntry {
   at: string;
@@ -43,8 +44,7 @@ const MAX_BACKOFF_MS = 30_000;
 
 export const ADVICE = {
   registered: 'Registered and online: the appliance light is solid green. Remove the USB drive, then clean up: collect its logs, shred local copies of the archive and sanitize the drive.',
-  failed:
-    'Registration failed: the light blinks red quickly. Archives cannot be reused: delete the device and provision it again. Before you do, check the drive was in the USB 3.0 port next to HDMI, held only the one certificates-omni_*.zip at the root of a FAT32 volume, and that the appliance reached the network (cable, DHCP or static settings, firewall).',
+  failed: `Registration failed: the light blinks red quickly. ${REGISTRATION_ADVICE.failed}`,
   timeout:
     'No final status yet. While the light blinks blue slowly the appliance is still copying its configuration and registering: give it more time. If nothing happens, check the drive is in the USB 3.0 port next to HDMI and the provisioning certificate (valid about 5 minutes) had not expired.',
 };
@@ -88,7 +88,8 @@ export async function monitorRegistration(client: PanoramaClient, deviceId: stri
     if (aborted(options.signal)) throw cancelled('CANCELLED', `Stopped watching ${deviceId}.`, 'Run `panorama-usb monitor` again to keep watching; the appliance carries on regardless.');
     if (Date.now() >= deadline) {
       const last = timeline.at(-1);
-      throw cancelled('MONITOR_TIMEOUT', `${deviceId} did not finish registering in time (last status: ${last === undefined ? 'unknown' : `${last.provisioningStatus} / ${last.connectionStatus}`}).`, ADVICE.timeout);
+      const lastState = last === undefined ? null : describeRegistrationState(last.provisioningStatus, last.connectionStatus);
+      throw cancelled('MONITOR_TIMEOUT', `${deviceId} did not finish registering in time (last status: ${lastState === null ? 'none reported' : lastState.words.toLowerCase()}).`, ADVICE.timeout);
     }
     // Never more than one request a second, whatever the schedule says.
     const wait = Math.max(0, lastRequestAt + MIN_POLL_MS - Date.now());
@@ -114,8 +115,11 @@ export async function monitorRegistration(client: PanoramaClient, deviceId: stri
           advice: ADVICE.registered,
         };
       }
-      if (entry.provisioningStatus === 'FAILED' || entry.provisioningStatus === 'ERROR' || entry.connectionStatus === 'ERROR') {
-        throw failed('REGISTRATION_FAILED', `${deviceId} failed to register (${entry.provisioningStatus} / ${entry.connectionStatus}).`, ADVICE.failed);
+      // FAILED, ERROR (either value) or DELETING: it will not register by itself, whatever the wait.
+      // In words: the API's values are on the timeline (the CLI's lines, the wizard's support details).
+      const state = describeRegistrationState(entry.provisioningStatus, entry.connectionStatus);
+      if (state.tone === 'failed') {
+        throw failed('REGISTRATION_FAILED', `${deviceId} did not register: ${state.words.toLowerCase()}.`, entry.provisioningStatus === 'FAILED' ? ADVICE.failed : (state.advice ?? ADVICE.failed));
       }
       delay = pollDelayMs(poll, random);
       poll += 1;

@@ -133,7 +133,8 @@ export async function assessVirtualDrive(drive: VirtualDrive, purpose: DrivePurp
   const judged = assessDrive({ ...described, description: `${drive.label} (image file ${path.basename(drive.path)})` }, purpose);
   // The image-file advice ("truncate -s 2G …") is no use to a trainee: the old stick is small on purpose.
   const refusals = judged.refusals.map((reason) => (purpose === 'provision' && reason.code === 'TOO_SMALL' && drive.size < MIN_DRIVE_BYTES ? { code: reason.code, message: `it holds ${formatSize(drive.size)}, less than the 1 GB the appliance needs: it is here to practise sanitizing; write one of the training drives instead` } : reason));
-  const assessment = { ...judged, refusals };
+  // The trainee knows the drive by the name on its (virtual) label, never by its image file.
+  const assessment = { ...judged, displayName: drive.label, refusals };
   if (!drive.inAppliance) return assessment;
   return { ...assessment, eligible: false, refusals: [...assessment.refusals, IN_APPLIANCE] };
 }

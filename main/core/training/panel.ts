@@ -41,7 +41,8 @@ export function resultPanel(driveId: string, result: ApplianceResult): Appliance
       driveId,
       phase: 'registered',
       lights: result.lights,
-      message: result.deviceId === null ? 'Registered: green light' : `Registered: green light (device ${result.deviceId})`,
+      // The id reads "device-…" already: "device device-…" said the word twice.
+      message: result.deviceId === null ? 'Registered: green light' : `Registered as ${result.deviceId}: green light`,
       deviceId: result.deviceId,
       problem: null,
       logsWritten: [...result.logsWritten],

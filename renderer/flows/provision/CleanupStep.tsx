@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { Leftover, ResponseOf, SanitizeProgress, SanitizeResult, WipeMethodName } from '../../../preload/contract';
+import { CertificateActions } from '../../components/CertificateActions';
 import { CertificateFolder } from '../../components/CertificateFolder';
 import { UnmountNotice, volumesToUnmount } from '../../components/DrivePicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { MethodChooser, type VerifyModeName } from '../../components/MethodChooser';
+import { MiddlePath } from '../../components/MiddlePath';
 import { ProgressBar } from '../../components/ProgressBar';
 import { call } from '../../lib/calls';
 import { formatBytes, formatTime } from '../../lib/format';
@@ -70,7 +72,7 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
         </button>
         {state.logs === null ? null : (
           <p className="success" role="status" data-testid="logs-collected">
-            {state.logs.files} log {state.logs.files === 1 ? 'file' : 'files'} saved to <code>{state.logs.bundlePath}</code> ({state.logs.redactions} redactions).
+            {state.logs.files} log {state.logs.files === 1 ? 'file' : 'files'} saved to <MiddlePath path={state.logs.bundlePath} /> ({state.logs.redactions} redactions).
           </p>
         )}
         {state.logs === null || state.logs.unreadable.length === 0 ? null : (
@@ -134,7 +136,7 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
             <CertificateFolder label="Certificate of sanitization" choose="Choose where to save it…" folder={certificateFolder} onChange={setCertificateFolder} />
             <UnmountNotice assessments={current} />
             <button type="button" className="primary" disabled={wipe.status === 'running' || wipe.status === 'starting'} onClick={sanitize} data-testid="sanitize">
-              Sanitize {state.drive?.drive.path ?? 'the drive'}
+              Sanitize {state.drive?.displayName ?? 'the drive'}
             </button>
           </>
         ) : null}
@@ -153,9 +155,7 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
             </p>
             {driveResult.error === null ? null : <p>{driveResult.error.message}</p>}
             {driveResult.certificate !== null ? (
-              <p>
-                Certificate: <code>{driveResult.certificate.pdfPath}</code>
-              </p>
+              <CertificateActions pdfPath={driveResult.certificate.pdfPath} jsonPath={driveResult.certificate.jsonPath} driveName={driveResult.displayName} />
             ) : (
               <p>No certificate was saved{driveResult.certificateError === null ? '.' : `: ${driveResult.certificateError.message}`}</p>
             )}
@@ -169,7 +169,7 @@ export function CleanupStep({ state, update }: { state: ProvisionState; update: 
           <p>Powers a USB drive off so it can be pulled out safely (a loop device is detached).</p>
           <UnmountNotice assessments={current} />
           <button type="button" disabled={eject.busy || ejected?.ejected === true || wipe.status === 'running'} onClick={() => eject.run(async () => setEjected(await call('drives.eject', { drivePath, unmount: volumesToUnmount(current), training: state.training })))} data-testid="eject">
-            Eject {drivePath}
+            Eject {state.drive.displayName}
           </button>
           {ejected === null ? null : (
             <p className={ejected.ejected ? 'success' : 'notice'} role="status" data-testid="ejected">

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { ErrorInfo } from '../../../preload/contract';
+import { CertificateActions } from '../../components/CertificateActions';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { MiddlePath } from '../../components/MiddlePath';
 import { SiteChecklist } from '../../components/SiteChecklist';
 import { call, toErrorInfo } from '../../lib/calls';
 import { useJob } from '../../lib/hooks';
@@ -49,16 +51,17 @@ export function DoneStep({ state }: { state: ProvisionState }) {
           {state.written?.fileName ?? state.created?.fileName ?? 'not written'}, SHA-256 <code className="hash">{state.written?.sha256 ?? state.created?.sha256 ?? '—'}</code>
         </dd>
         <dt>Written</dt>
-        <dd>{state.writtenAt === null ? '—' : `${formatTime(state.writtenAt)} to ${state.drive?.drive.path ?? ''}, verified`}</dd>
+        <dd>{state.writtenAt === null ? '—' : `${formatTime(state.writtenAt)} to ${state.drive?.displayName ?? 'the drive'}, verified`}</dd>
         <dt>Logs</dt>
-        <dd>{state.logs === null ? 'Not collected' : `${state.logs.bundlePath} (SHA-256 ${state.logs.sha256.slice(0, 16)}…)`}</dd>
+        <dd>{state.logs === null ? 'Not collected' : <><MiddlePath path={state.logs.bundlePath} /> (SHA-256 {state.logs.sha256.slice(0, 16)}…)</>}</dd>
         <dt>Local copies</dt>
         <dd>{state.archivePath === null ? 'None: streamed straight to the drive' : unshredded ? `NOT shredded: ${state.archivePath}` : `Shredded (${shredded.length})`}</dd>
         <dt>Drive</dt>
         <dd>
           {sanitized === null
             ? 'Not sanitized: it still holds the archive.'
-            : `${sanitized.outcome === 'sanitized' && sanitized.method === 'quick' ? 'quick-erased (old contents may remain in free space)' : sanitized.outcome}, method ${sanitized.method}, NIST SP 800-88 level ${sanitized.nistLevel === 'Clear' ? 'Clear' : 'none'}${sanitized.certificate !== null ? `, certificate ${sanitized.certificate.pdfPath} (SHA-256 ${sanitized.certificate.sha256.slice(0, 16)}…)` : sanitized.certificateError === null ? '' : `, certificate NOT saved (${sanitized.certificateError.code})`}`}
+            : `${sanitized.outcome === 'sanitized' && sanitized.method === 'quick' ? 'quick-erased (old contents may remain in free space)' : sanitized.outcome}, method ${sanitized.method}, NIST SP 800-88 level ${sanitized.nistLevel === 'Clear' ? 'Clear' : 'none'}${sanitized.certificate !== null ? `, certificate SHA-256 ${sanitized.certificate.sha256.slice(0, 16)}…` : sanitized.certificateError === null ? '' : `, certificate NOT saved (${sanitized.certificateError.code})`}`}
+          {sanitized === null || sanitized.certificate === null ? null : <CertificateActions pdfPath={sanitized.certificate.pdfPath} jsonPath={sanitized.certificate.jsonPath} driveName={sanitized.displayName} />}
         </dd>
       </dl>
       {state.siteChecklist !== null ? <SiteChecklist known={state.siteChecklist} /> : checklistSource !== null && state.source === 'create' ? <SiteChecklist source={checklistSource} /> : null}
@@ -77,7 +80,7 @@ export function DoneStep({ state }: { state: ProvisionState }) {
                 Install {software.latest} over the air
               </button>
             ) : null}
-            {update.status === 'running' || update.status === 'starting' ? <p role="status">Update job: {update.progress?.phase.toLowerCase().replace(/_/g, ' ') ?? 'starting'}…</p> : null}
+            {update.status === 'running' || update.status === 'starting' ? <p role="status">{update.progress?.phase ?? 'Starting the update'}…</p> : null}
             {update.status === 'succeeded' ? (
               <p className="success" role="status" data-testid="software-updated">
                 Update to {software.latest} completed.

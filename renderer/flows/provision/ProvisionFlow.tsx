@@ -74,7 +74,7 @@ export function ProvisionFlow({ flow, training, onExit }: { flow: FlowDefinition
         return <ReviewStep state={state} update={update} />;
       case 'drive':
         return written ? (
-          <p>Already written to {state.drive?.drive.path}.</p>
+          <p>Already written to {state.drive?.displayName}.</p>
         ) : (
           <DrivePicker training={training} purpose="provision" multiple={false} legend={training ? 'Virtual drive to write' : 'Drive to write'} selected={state.drive === null ? [] : [state.drive.drive.path]} onChange={(_paths, assessments) => update({ drive: assessments[0] ?? null })} />
         );

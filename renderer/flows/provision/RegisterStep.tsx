@@ -47,6 +47,17 @@ export function RegisterStep({ state, update }: { state: ProvisionState; update:
   }, [job.end]);
 
   const expiresAt = state.created?.certificateExpiresAt ?? state.report?.certificateExpiresAt ?? null;
+  // The certificate only has to last until the appliance presents it: once it has begun
+  // registering (or the registration has ended either way), its countdown no longer matters.
+  const began = timeline.some((entry) => entry.provisioningStatus !== 'AWAITING_PROVISIONING' && entry.provisioningStatus !== 'UNKNOWN');
+  const countdownOver =
+    state.registration !== null
+      ? 'the appliance has registered, so the certificate was used in time'
+      : state.registrationError !== null && state.registrationError.code === 'REGISTRATION_FAILED'
+        ? 'the registration has ended (see below)'
+        : began
+          ? 'the appliance read the drive in time and has begun registering'
+          : null;
   return (
     <div>
       <ol className="instructions">
@@ -56,20 +67,34 @@ export function RegisterStep({ state, update }: { state: ProvisionState; update:
         {/* AWS Panorama Developer Guide, monitoring page: the service's monitoring job "runs every 30 seconds to determine whether your AWS Panorama Appliance is online". */}
         <li data-testid="online-lag">The online status below can lag the green light by up to 30 seconds: the Panorama service checks whether the appliance is online every 30 seconds.</li>
       </ol>
-      <Countdown until={expiresAt} label="The provisioning certificate stays valid for" over={state.registration === null ? null : 'the appliance has registered, so the certificate was used in time'} />
+      <Countdown until={expiresAt} label="The provisioning certificate stays valid for" over={countdownOver} />
       <h3>Registration of {deviceName ?? 'the device'}</h3>
       {job.status === 'running' || job.status === 'starting' ? <p role="status">Watching the registration through the {state.training ? 'simulated ' : ''}Panorama API…</p> : null}
       <ol className="timeline" aria-label="Registration timeline" data-testid="timeline">
         {timeline.map((entry) => (
-          <li key={`${entry.at}-${entry.provisioningStatus}-${entry.connectionStatus}`}>
-            <time dateTime={entry.at}>{formatTime(entry.at)}</time> — {entry.provisioningStatus.replace(/_/g, ' ').toLowerCase()}, {entry.connectionStatus.toLowerCase()}
+          <li key={`${entry.at}-${entry.state.raw}`} data-tone={entry.state.tone} title={`API status: ${entry.state.raw}`}>
+            <time dateTime={entry.at}>{formatTime(entry.at)}</time> — <span data-testid="timeline-words">{entry.state.words}</span>
+            {entry.state.advice === null || entry.state.tone === 'failed' ? null : <p className="note">{entry.state.advice}</p>}
           </li>
         ))}
       </ol>
+      {timeline.length === 0 ? null : (
+        // The API's own values, for a support call; people read the words above.
+        <details className="support-details" data-testid="timeline-raw">
+          <summary>Status codes for a support call</summary>
+          <ul>
+            {timeline.map((entry) => (
+              <li key={`${entry.at}-${entry.state.raw}`}>
+                <time dateTime={entry.at}>{formatTime(entry.at)}</time> <code>{entry.state.raw}</code>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       {state.registration === null ? null : (
         <div className="success" role="status" data-testid="registered">
           <p>
-            <strong>Registered and online</strong> — device <code>{state.registration.deviceId}</code>.
+            <strong>Registered and online</strong> as <code>{state.registration.deviceId}</code>.
           </p>
           <p>{state.registration.advice}</p>
         </div>

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { ProvisionResult, WriteResult } from '../../../preload/contract';
-import { driveName, UnmountNotice } from '../../components/DrivePicker';
+import { UnmountNotice } from '../../components/DrivePicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ProgressBar } from '../../components/ProgressBar';
 import { call } from '../../lib/calls';
@@ -49,7 +49,7 @@ export function WriteStep({ state, update, ensureSession }: { state: ProvisionSt
       {done ? null : (
         <div className="confirm">
           <p>
-            Everything on <strong data-testid="confirm-drive">{driveName(drive)}</strong> will be erased. It is formatted FAT32 and {state.source === 'create' ? `the device ${deviceNameOf(state) ?? ''} is created, its archive written` : `${state.report?.fileName ?? 'the archive'} is written`} to its root, then read back to verify.
+            Everything on <strong data-testid="confirm-drive" title={drive.drive.path}>{drive.displayName}</strong> will be erased. It is formatted FAT32 and {state.source === 'create' ? `the device ${deviceNameOf(state) ?? ''} is created, its archive written` : `${state.report?.fileName ?? 'the archive'} is written`} to its root, then read back to verify.
           </p>
           <UnmountNotice assessments={[drive]} />
           <button type="button" className="primary" disabled={job.status === 'running' || job.status === 'starting'} onClick={start} data-testid="write">

@@ -1,13 +1,14 @@
 import { startTransition, useEffect, useState } from 'react';
 import type { DriveAssessment, SanitizeProgress, SanitizeResult, WipeMethodName } from '../../../preload/contract';
+import { CertificateActions } from '../../components/CertificateActions';
 import { CertificateFolder } from '../../components/CertificateFolder';
-import { driveName, DrivePicker, UnmountNotice, volumesToUnmount } from '../../components/DrivePicker';
+import { DrivePicker, UnmountNotice, volumesToUnmount } from '../../components/DrivePicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FlowLayout } from '../../components/FlowLayout';
 import { MethodChooser, type VerifyModeName } from '../../components/MethodChooser';
 import { ProgressBar } from '../../components/ProgressBar';
 import { call } from '../../lib/calls';
-import { formatBytes, formatDuration } from '../../lib/format';
+import { baseName, formatBytes, formatDuration } from '../../lib/format';
 import { useBridgeEvent, useJob } from '../../lib/hooks';
 import { useAppInfo } from '../../useAppInfo';
 import type { FlowDefinition } from '../flows';
@@ -87,6 +88,8 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
   });
 
   const chosenDrives = drives.filter((assessment) => paths.includes(assessment.drive.path));
+  // What people call each drive: the picker's name, else the one the wipe reports, else the file name.
+  const nameOf = (drivePath: string): string => drives.find((assessment) => assessment.drive.path === drivePath)?.displayName ?? rows.get(drivePath)?.latest.displayName ?? baseName(drivePath);
   const start = (): void => {
     setRows(new Map());
     setIndex(index + 1);
@@ -135,8 +138,11 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
             <p>Everything on these {paths.length} drives will be overwritten and cannot be recovered:</p>
             <ul data-testid="confirm-drives">
               {paths.map((drivePath) => {
-                const assessment = drives.find((candidate) => candidate.drive.path === drivePath);
-                return <li key={drivePath}>{assessment === undefined ? drivePath : driveName(assessment)}</li>;
+                return (
+                  <li key={drivePath} title={drivePath}>
+                    {nameOf(drivePath)}
+                  </li>
+                );
               })}
             </ul>
             <UnmountNotice assessments={chosenDrives} />
@@ -158,11 +164,11 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
                 return (
                   <li key={drivePath} className="wipe-row" data-testid="wipe-row">
                     {row === undefined ? (
-                      <p>{drivePath}: waiting…</p>
+                      <p>{nameOf(drivePath)}: waiting…</p>
                     ) : (
                       <>
-                        <ProgressBar label={`${drivePath}: ${row.latest.phase}`} done={row.latest.bytesDone} total={row.latest.bytesTotal} bytesPerSecond={row.latest.bytesPerSecond} etaSeconds={row.latest.etaSeconds}>
-                          <ThroughputChart samples={row.speeds} label={`Speed of ${drivePath}, latest ${formatBytes(row.latest.bytesPerSecond)}/s`} />
+                        <ProgressBar label={`${row.latest.displayName}: ${row.latest.phase}`} done={row.latest.bytesDone} total={row.latest.bytesTotal} bytesPerSecond={row.latest.bytesPerSecond} etaSeconds={row.latest.etaSeconds}>
+                          <ThroughputChart samples={row.speeds} label={`Speed of ${row.latest.displayName}, latest ${formatBytes(row.latest.bytesPerSecond)}/s`} />
                         </ProgressBar>
                         {job.status === 'running' && now - row.movedAt > stallMs ? (
                           <p className="notice notice--error" role="status" data-testid="not-responding">
@@ -203,16 +209,18 @@ export function SanitizeFlow({ flow, training, onExit, preselected, sessionId }:
                 <tbody>
                   {result.results.map((row) => (
                     <tr key={row.target} data-testid="result-row" data-outcome={row.outcome}>
-                      <td>{row.description}</td>
-                      <td>{row.outcome}{row.error === null ? '' : ` — ${row.error.message}`}</td>
-                      <td>{row.nistLevel === 'Clear' ? 'Clear' : 'none'}</td>
-                      <td>
+                      <td data-label="Drive" title={row.target} data-testid="result-drive">
+                        {row.displayName}
+                      </td>
+                      <td data-label="Outcome">{row.outcome}{row.error === null ? '' : ` — ${row.error.message}`}</td>
+                      <td data-label="NIST SP 800-88">{row.nistLevel === 'Clear' ? 'Clear' : 'none'}</td>
+                      <td data-label="Verification">
                         {row.verification}
                         {badSectors(row) === null ? null : <div data-testid="result-bad-sectors">{badSectors(row)}</div>}
                       </td>
-                      <td>{formatDuration(row.durationSeconds)}</td>
-                      <td data-testid="result-certificate">
-                        {row.certificate !== null ? <code>{row.certificate.pdfPath}</code> : row.certificateError === null ? 'not asked for' : `not saved — ${row.certificateError.message}${row.certificateError.nextStep === undefined ? '' : ` ${row.certificateError.nextStep}`}`}
+                      <td data-label="Time">{formatDuration(row.durationSeconds)}</td>
+                      <td data-label="Certificate" data-testid="result-certificate">
+                        {row.certificate !== null ? <CertificateActions pdfPath={row.certificate.pdfPath} jsonPath={row.certificate.jsonPath} driveName={row.displayName} labelled={false} /> : row.certificateError === null ? 'not asked for' : `not saved — ${row.certificateError.message}${row.certificateError.nextStep === undefined ? '' : ` ${row.certificateError.nextStep}`}`}
                       </td>
                     </tr>
                   ))}

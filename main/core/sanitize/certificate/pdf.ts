@@ -193,6 +193,8 @@ function draw(doc: PDFKit.PDFDocument, record: CertificateRecord, recordSha256: 
   layout.pair({ label: 'Model', value: record.drive.model ?? 'unknown' }, { label: 'Serial', value: record.drive.serial ?? 'unknown' });
   layout.pair({ label: 'Vendor', value: record.drive.vendor ?? 'unknown' }, { label: 'Bus', value: record.drive.bus ?? 'unknown' });
   layout.row('Size', driveSize(record));
+  // The name the technician saw on screen, and the full path the wipe was done on.
+  if (record.drive.name !== undefined) layout.row('Name', record.drive.name);
   layout.pair({ label: 'Path', value: record.drive.path }, { label: 'Description', value: record.drive.description });
 
   layout.heading('Method');

@@ -111,6 +111,7 @@ export function buildCertificateRecord(input: CertificateInput): CertificateReco
     host: { name: input.hostName ?? os.hostname(), platform: `${process.platform} ${os.release()}` },
     drive: {
       path: input.drive.path,
+      ...(input.drive.displayName === undefined ? {} : { name: input.drive.displayName }),
       description: input.drive.description,
       vendor: nonEmpty(input.drive.vendor),
       model: nonEmpty(input.drive.model),

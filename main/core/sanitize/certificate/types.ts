@@ -50,7 +50,10 @@ export const WipeResultSchema: z.ZodType<WipeResultLike> = z.object({
 });
 
 /** What a certificate needs to know about the drive (a Drive fits). */
-export type CertificateDrive = Pick<Drive, 'path' | 'description' | 'vendor' | 'model' | 'serial' | 'bus' | 'size'>;
+export type CertificateDrive = Pick<Drive, 'path' | 'description' | 'vendor' | 'model' | 'serial' | 'bus' | 'size'> & {
+  /** What the person called it on screen ("Training drive 2", "SanDisk Ultra 31 GB (sdb)"), beside the full path. */
+  displayName?: string;
+};
 
 export interface CertificateInput {
   wipe: WipeResultLike;
@@ -100,6 +103,8 @@ export interface CertificateRecord {
   host: { name: string; platform: string };
   drive: {
     path: string;
+    /** The name the app showed for the drive; absent in records made before it was kept. */
+    name?: string;
     description: string;
     vendor: string | null;
     model: string | null;
