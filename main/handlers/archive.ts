@@ -3,7 +3,7 @@ import path from 'node:path';
 import { inspectArchiveFile, startArchiveWrite } from '../core/archive';
 import { writeSubject } from '../core/records';
 import type { CoreServices } from '../services';
-import { detach, driveFacts, driveForRequest, journal, record, recordFailure, type Handlers } from './support';
+import { detach, driveFacts, journal, namedDriveForRequest, record, recordFailure, type Handlers } from './support';
 
 export function archiveHandlers(services: CoreServices): Handlers<'archive.inspect' | 'archive.write'> {
   return {
@@ -25,12 +25,12 @@ export function archiveHandlers(services: CoreServices): Handlers<'archive.inspe
       }
     },
     'archive.write': async ({ archivePath, drivePath, format, unmount, sessionId, training }) => {
-      const drive = await driveForRequest(services, drivePath, training);
+      const { drive, displayName } = await namedDriveForRequest(services, drivePath, training);
       const subject = writeSubject(path.basename(archivePath), drive);
       // Write-ahead: the journal says the drive holds the archive before the first byte goes to it,
       // so a crash at any moment of the write still leaves the drive on the pending list.
       const before = sessionId === undefined ? null : await services.journal.get(sessionId).catch(() => null);
-      await journal(services, sessionId, () => ({ drive: driveFacts(drive), driveHoldsArchive: true, driveSanitized: false }));
+      await journal(services, sessionId, () => ({ drive: driveFacts(drive, displayName), driveHoldsArchive: true, driveSanitized: false }));
       try {
         const { jobId, result } = await startArchiveWrite(services.jobs, { archivePath, drivePath, format, unmount, writer: services.archiveWriter, verdictsDir: services.options.dataDir, ...services.writableKinds(training) });
         detach(

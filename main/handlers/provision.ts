@@ -29,7 +29,7 @@ export function provisionHandlers(services: CoreServices): Handlers<'provision.c
       const client = await services.panoramaClient(request, request.training);
       const subject = { deviceName: request.name, drive: drive.path, model: drive.model, serial: drive.serial };
       // Write-ahead, as for archive.write: from here on the drive may hold the new device's archive.
-      await journal(services, request.sessionId, () => ({ source: 'create', deviceName: request.name, drive: driveFacts(drive), driveHoldsArchive: true, driveSanitized: false }));
+      await journal(services, request.sessionId, () => ({ source: 'create', deviceName: request.name, drive: driveFacts(drive, chosen.assessment.displayName), driveHoldsArchive: true, driveSanitized: false }));
       const { jobId, result } = services.jobs.start('provision', async (context) => {
         const report = await provisionToDrive(
           client,

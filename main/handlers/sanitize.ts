@@ -25,7 +25,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
         const totals = new Map<string, { done: number; total: number }>();
         // A session per drive before the first byte, as the command line keeps: a drive pulled out
         // (or the app killed) mid-wipe stays on the home screen's pending list.
-        const results = await recordWipes(services.records, chosen.map((drive) => driveFacts(drive.assessment.drive)), { method: request.method, verify: request.verify }, () => sanitizeDrives(chosen, {
+        const results = await recordWipes(services.records, chosen.map((drive) => driveFacts(drive.assessment.drive, drive.assessment.displayName)), { method: request.method, verify: request.verify }, () => sanitizeDrives(chosen, {
           method: request.method,
           verify: request.verify,
           signal: context.signal,

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { InvokeChannel, ParsedRequestOf, ResponseOf } from '../../preload/contract';
 import type { AuditAction, AuditOutcome, AuditSubject } from '../core/audit';
-import { resolveTarget, type Drive } from '../core/drives';
+import { displayNameOf, resolveTarget, type Drive } from '../core/drives';
 import { refused } from '../core/errors';
 import { assertNotCounterfeit } from '../core/capacity';
 import { chooseDrive, type ChosenDrive } from '../core/target';
@@ -36,8 +36,14 @@ async function checkWorldDrive(services: CoreServices, drivePath: string, traini
 
 /** The drive a request names, once checkWorldDrive allows it. */
 export async function driveForRequest(services: CoreServices, drivePath: string, training: boolean): Promise<Drive> {
-  await checkWorldDrive(services, drivePath, training);
-  return resolveTarget(drivePath);
+  return (await namedDriveForRequest(services, drivePath, training)).drive;
+}
+
+/** The same, with the name people know it by (the Training world's label for its drives). */
+export async function namedDriveForRequest(services: CoreServices, drivePath: string, training: boolean): Promise<{ drive: Drive; displayName: string }> {
+  const label = await checkWorldDrive(services, drivePath, training);
+  const drive = await resolveTarget(drivePath);
+  return { drive, displayName: label ?? displayNameOf(drive) };
 }
 
 /** The same for destructive work: the drive chosen (judged eligible for `purpose`, identity taken), resolved once; only the volumes in `unmount` may be unmounted. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Journal } from '../../main/core/journal';
 import { realisticArchive } from '../support/archives';
 import { launchChromium } from '../support/chromium';
 import { parseSingleJson, runBin } from '../support/cli';
@@ -84,7 +85,9 @@ describe('the journal after a crash', () => {
     await page.goto(second.url);
     const pending = page.getByTestId('pending');
     await pending.waitFor();
-    await expect(pending.textContent()).resolves.toContain(`${drive} still holds the archive of device crash-cam`);
+    // Named as the wizard named it; the path stays in the item (its command, the sanitize it offers).
+    await expect(pending.textContent()).resolves.toContain('Training drive 1 still holds the archive of device crash-cam');
+    await expect(Journal.open(dataDir).pending()).resolves.toContainEqual(expect.objectContaining({ kind: 'drive-holds-archive', path: drive }));
     await expect(pending.textContent()).resolves.toContain(`The local copy at ${download} was not shredded`);
     await checkStep(page, 'journal-pending-after-crash');
 

@@ -136,12 +136,13 @@ describe.skipIf(skipped !== null)("the preview's wizard as a normal user, Traini
     await clickNext(page, 'drive');
 
     // The mounted stick is offered, saying what will happen to its volume.
-    const row = page.locator('.choices li', { has: page.locator('label.choice', { hasText: `${device})` }) });
+    // Named as people know it: the image behind the loop device, then the device ("stick.img (loop0)").
+    const row = page.locator('.choices li', { has: page.locator('label.choice', { hasText: `${path.basename(image)} (${path.basename(device)})` }) });
     await expect(row.getByTestId('will-unmount').textContent()).resolves.toBe(`Mounted at ${mountPoint}; it will be unmounted.`);
     await row.locator('input').check();
     await checkStep(page, 'user-1-drive-mounted');
     await clickNext(page, 'write');
-    await expect(page.getByTestId('confirm-drive').textContent()).resolves.toContain(device);
+    await expect(page.getByTestId('confirm-drive').textContent()).resolves.toBe(`${path.basename(image)} (${path.basename(device)})`);
     await expect(page.getByTestId('confirm-unmount').textContent()).resolves.toContain(mountPoint);
     await checkStep(page, 'user-2-confirm-unmount');
     await page.getByTestId('write').click();

@@ -203,9 +203,9 @@ describe('a killed CLI leaves its work on `pending`', () => {
 
     const appliance = await runBinAsync(['appliance', '--drive', image, '--endpoint', simulator.endpoint, '--json'], { env });
     expect(appliance.status, appliance.stdout + appliance.stderr).toBe(0);
-    const monitored = await runBinAsync(['monitor', '--device-id', deviceId, '--endpoint', simulator.endpoint, '--json'], { env });
+    // Text output: the timeline in the words the wizard shows (one table), the API's values beside them.
+    const monitored = await runBinAsync(['monitor', '--device-id', deviceId, '--endpoint', simulator.endpoint], { env });
     expect(monitored.status, monitored.stdout + monitored.stderr).toBe(0);
-    // The timeline in the words the wizard shows (one table), the API's values beside them.
     expect(monitored.stderr).toMatch(/Registered and online {2}\(SUCCEEDED \/ ONLINE\)/);
 
     const { entries } = audit(dataDir);

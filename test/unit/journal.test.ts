@@ -136,6 +136,12 @@ describe('Journal.pending', () => {
     ]);
   });
 
+  it('names the drive as the wizard did when it recorded a name, the path staying in the item and its command', async () => {
+    const journal = Journal.open(freshDataDir());
+    await journal.begin({ archive: ARCHIVE, drive: { ...DRIVE, name: 'SanDisk Ultra 31 GB (sdb)' }, driveHoldsArchive: true });
+    expect(await journal.pending()).toEqual([expect.objectContaining({ text: 'SanDisk Ultra 31 GB (sdb) still holds the archive certificates-omni_lobby-cam-01.zip.', path: '/dev/sdb', command: 'panorama-usb sanitize /dev/sdb --method zero' })]);
+  });
+
   it('after a crash, a fresh Journal on the same folder shows the unfinished session', async () => {
     const dataDir = freshDataDir();
     const session = await midSession(Journal.open(dataDir));

@@ -46,7 +46,8 @@ export function pendingItems(session: JournalSession): PendingItem[] {
   const base = { sessionId: session.id, deviceId: session.deviceId, deviceName: session.deviceName };
   const items: PendingItem[] = [];
   const drive = session.drive;
-  const named = drive === null ? 'A drive' : drive.model === null ? `The drive ${drive.path}` : `The drive ${drive.model} (${drive.path})`;
+  // The wizard's name for the drive when it gave one (the command beside the text names the path).
+  const named = drive === null ? 'A drive' : drive.name !== undefined ? drive.name : drive.model === null ? `The drive ${drive.path}` : `The drive ${drive.model} (${drive.path})`;
   const wiping = session.wiping ?? null;
   if (wiping !== null && !session.driveSanitized) {
     items.push({

@@ -20,6 +20,8 @@ export interface JournalLocalCopy {
 
 export interface JournalDrive {
   path: string;
+  /** What the wizard called it ("Training drive 1", "SanDisk Ultra 31 GB (sdb)"); absent from the command line, which names drives by path. */
+  name?: string;
   model: string | null;
   serial: string | null;
   size: number | null;
@@ -91,7 +93,7 @@ export const JournalSessionSchema: z.ZodType<JournalSession> = z.strictObject({
   deviceId: z.string().nullable(),
   archive: z.strictObject({ fileName: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), size }).nullable(),
   localCopies: z.array(z.strictObject({ path: z.string().min(1), shredded: z.boolean() })),
-  drive: z.strictObject({ path: z.string().min(1), model: z.string().nullable(), serial: z.string().nullable(), size: size.nullable() }).nullable(),
+  drive: z.strictObject({ path: z.string().min(1), name: z.string().min(1).max(300).optional(), model: z.string().nullable(), serial: z.string().nullable(), size: size.nullable() }).nullable(),
   driveHoldsArchive: z.boolean(),
   registration: z.enum(['not-started', 'in-progress', 'registered', 'failed']),
   driveSanitized: z.boolean(),

@@ -13,8 +13,8 @@ import { Journal, type JournalDrive, type JournalInit, type JournalPatch, type J
 export type RecordProblemReporter = (problem: string) => void;
 
 /** The identifying facts of a drive, for the journal and the audit log (never its contents). */
-export function driveFacts(drive: { path: string; model: string | null; serial: string | null; size: number | null }): JournalDrive {
-  return { path: drive.path, model: drive.model, serial: drive.serial, size: drive.size };
+export function driveFacts(drive: { path: string; model: string | null; serial: string | null; size: number | null }, name?: string): JournalDrive {
+  return { path: drive.path, ...(name === undefined ? {} : { name }), model: drive.model, serial: drive.serial, size: drive.size };
 }
 
 /**
