@@ -383,6 +383,11 @@ export async function sanitizeTwoDrivesFlow(page: Page, options: FlowOptions): P
     const text = mustRun('pdftotext', [path.join(folder, pdf), '-']);
     expect(text).toContain('Clear');
     expect(text).toContain('Example Field Services');
+    // The name the technician saw on screen, and the full path the wipe was done on.
+    const record = JSON.parse(readFileSync(path.join(folder, pdf.replace(/\.pdf$/, '.json')), 'utf8')) as { drive: { name?: string; path: string } };
+    const id = /drive-[23]/.exec(pdf)?.[0] ?? '';
+    expect(record.drive).toMatchObject({ name: `Training drive ${id.slice(-1)}`, path: drivePath(options.dataDir, id) });
+    expect(text).toContain(`Training drive ${id.slice(-1)}`);
   }
   for (const id of ['drive-2', 'drive-3']) expect(fsckFat(drivePath(options.dataDir, id), PARTITION_OFFSET, GiB - PARTITION_OFFSET).status).toBe(0);
   await page.getByTestId('back-home').click();
