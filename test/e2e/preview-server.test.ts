@@ -3,6 +3,7 @@
  * guards, the real handler table behind it, and core events streamed to the page.
  */
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewServer } from '../../main/preview/server';
@@ -32,13 +33,17 @@ function request(url: string, options: { method?: string; headers?: Record<strin
 describe('the preview server', () => {
   let server: PreviewServer;
   let services: CoreServices;
+  let dataDir: string;
   const bearer = (): Record<string, string> => ({ authorization: `Bearer ${server.token}` });
 
   beforeAll(async () => {
-    ({ server, services } = await startTestPreview());
+    ({ server, services, dataDir } = await startTestPreview());
   });
   afterAll(async () => {
     await server.close();
+    // Its data folder is this test's own: nothing of it stays in /tmp.
+    await services.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('listens on 127.0.0.1 only, with a long random token', () => {

@@ -2,10 +2,11 @@
  * The Vite-built renderer in a real Chromium, with window.provisioner provided by the preview's
  * bridge to the real handler table (no mock of core). Screenshots go to test/artifacts/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewServer } from '../../main/preview/server';
+import type { CoreServices } from '../../main/services';
 import packageJson from '../../package.json';
 import { launchChromium } from '../support/chromium';
 import { runBin } from '../support/cli';
@@ -15,13 +16,15 @@ const ARTIFACTS = 'test/artifacts';
 
 describe('the wizard frame in Chromium', () => {
   let server: PreviewServer;
+  let services: CoreServices;
+  let dataDir: string;
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    ({ server } = await startTestPreview());
+    ({ server, services, dataDir } = await startTestPreview());
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -35,6 +38,9 @@ describe('the wizard frame in Chromium', () => {
   afterAll(async () => {
     await browser.close();
     await server.close();
+    // Its data folder (journal, Training world) is this test's own: nothing of it stays in /tmp.
+    await services.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const focusedTestId = (): Promise<string | null> => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
