@@ -40,7 +40,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
         }), 'app');
         const wiped = results.flatMap((wipe, index) => {
           const assessment = chosen[index]?.assessment;
-          return assessment === undefined ? [] : [{ wipe, drive: { ...assessment.drive, displayName: assessment.displayName }, displayName: assessment.displayName }];
+          return assessment === undefined ? [] : [{ wipe, drive: { ...assessment.drive, displayName: assessment.displayName } }];
         });
         // A certificate that cannot be written fails that drive's certificate only: every drive keeps its row.
         const issues = request.certificateFolder === null ? [] : await issueCertificates(wiped, request.certificateFolder, { organisation: request.organisation, technician: request.technician });
@@ -48,7 +48,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
         for (const { certificate } of issues) {
           if (certificate !== null) for (const file of [certificate.jsonPath, certificate.pdfPath]) await services.writtenFiles.rememberWritten(file);
         }
-        return { results: wiped.map(({ wipe, drive, displayName }, index) => summarize(wipe, describeDrive(drive), displayName, issues[index] ?? null)) };
+        return { results: wiped.map(({ wipe, drive }, index) => summarize(wipe, describeDrive(drive), drive.displayName, issues[index] ?? null)) };
       });
       detach(
         result.then(

@@ -26,12 +26,13 @@ async function checkWorldDrive(services: CoreServices, drivePath: string, traini
   if (!world.isVirtualDrive(drivePath)) {
     throw refused('TRAINING_MODE_ONLY', `Training works on its own virtual drives only; ${drivePath} is not one of them.`, 'Choose one of the training drives listed in the wizard.');
   }
+  const virtual = world.drives().find((drive) => path.resolve(drive.path) === path.resolve(drivePath));
   // As with a real stick: it cannot be written, read or wiped here while the appliance holds it.
-  if (world.drives().some((drive) => drive.inAppliance && path.resolve(drive.path) === path.resolve(drivePath))) {
+  if (virtual?.inAppliance === true) {
     throw refused('IN_APPLIANCE', 'This training drive is plugged into the appliance.', 'Unplug it from the appliance panel first.');
   }
   // The trainee's name for it ("Training drive 2"), as the drive list gave it.
-  return world.drives().find((drive) => path.resolve(drive.path) === path.resolve(drivePath))?.label ?? null;
+  return virtual?.label ?? null;
 }
 
 /** The drive a request names, once checkWorldDrive allows it. */

@@ -4,15 +4,11 @@
  * certificates); in the browser preview, which cannot reach files on this computer, download it.
  */
 import { call } from '../lib/calls';
+import { baseName } from '../lib/format';
 import { useAction } from '../lib/hooks';
 import { useAppInfo } from '../useAppInfo';
 import { ErrorNotice } from './ErrorNotice';
 import { MiddlePath } from './MiddlePath';
-
-/** The file's name, for a button's accessible name when no drive name is given. */
-function fileName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
 
 /** Saves bytes the bridge sent as a file the browser downloads. */
 function saveAs(name: string, mimeType: string, base64: string): void {
@@ -38,7 +34,7 @@ export function CertificateActions({ pdfPath, jsonPath, driveName, labelled = tr
   const { busy, error, run } = useAction();
   const shell = appInfo.status === 'ready' ? appInfo.info.shell : null;
   // Several rows show these buttons at once: each says which certificate it acts on.
-  const subject = `the certificate for ${driveName ?? fileName(pdfPath)}`;
+  const subject = `the certificate for ${driveName ?? baseName(pdfPath)}`;
   const reveal = (action: 'open' | 'show-in-folder'): void =>
     run(async () => {
       await call('certificate.open', { path: pdfPath, action });

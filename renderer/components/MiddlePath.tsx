@@ -15,8 +15,8 @@ export function shortenMiddle(path: string, head = HEAD, tail = TAIL): string {
   return `${characters.slice(0, head).join('')}…${characters.slice(characters.length - tail).join('')}`;
 }
 
-export function MiddlePath({ path, head = HEAD, tail = TAIL, testId }: { path: string; head?: number; tail?: number; testId?: string }) {
-  const short = shortenMiddle(path, head, tail);
+export function MiddlePath({ path, testId }: { path: string; testId?: string }) {
+  const short = shortenMiddle(path);
   if (short === path) {
     return (
       <code className="middle-path" title={path} data-testid={testId}>
@@ -26,7 +26,7 @@ export function MiddlePath({ path, head = HEAD, tail = TAIL, testId }: { path: s
   }
   return (
     // Focusable so a keyboard user can reveal what the "…" hides; the full form is the one read aloud.
-    <code className="middle-path middle-path--shortened" title={path} tabIndex={0} data-testid={testId} data-path={path}>
+    <code className="middle-path middle-path--shortened" title={path} tabIndex={0} data-testid={testId}>
       <span className="middle-path__short" aria-hidden="true">
         {short}
       </span>

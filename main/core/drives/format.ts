@@ -1,11 +1,16 @@
 import path from 'node:path';
 import type { Drive } from './types';
 
-/** Decimal units, as drive makers print them on the label: a "32 GB" stick reads "30.8 GB". */
-export function formatSize(bytes: number): string {
-  const units: [number, string][] = [[1e12, 'TB'], [1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
-  for (const [scale, unit] of units) {
-    if (bytes >= scale) return `${(bytes / scale).toFixed(1)} ${unit}`;
+const DECIMAL_UNITS: readonly [number, string][] = [[1e12, 'TB'], [1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
+
+/**
+ * Decimal units, as drive makers print them on the label: a "32 GB" stick reads "30.8 GB".
+ * `rounded`: as a label rounds it, whole units from ten up ("31 GB"), for names.
+ */
+export function formatSize(bytes: number, options: { rounded?: boolean } = {}): string {
+  for (const [scale, unit] of DECIMAL_UNITS) {
+    const value = bytes / scale;
+    if (value >= 1) return `${value.toFixed(options.rounded === true && value >= 10 ? 0 : 1)} ${unit}`;
   }
   return `${bytes} bytes`;
 }
@@ -37,15 +42,6 @@ function lastSegment(filePath: string): string {
 /** What a drive of this kind is called when it has no product name. */
 const KIND_NAMES: Readonly<Record<Drive['kind'], string>> = { usb: 'USB drive', card: 'SD card', internal: 'Internal disk', virtual: 'Virtual disk', unknown: 'Drive', loop: 'Loop device', image: 'Image file' };
 
-/** A size as a label rounds it: "31 GB" for 30.8 GB, "1.1 GB" below ten. */
-function roundedSize(bytes: number): string {
-  const units: [number, string][] = [[1e12, 'TB'], [1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
-  for (const [scale, unit] of units) {
-    if (bytes >= scale) return `${(bytes / scale).toFixed(bytes / scale >= 10 ? 0 : 1)} ${unit}`;
-  }
-  return `${bytes} bytes`;
-}
-
 /**
  * The one name every screen and prompt shows a person for a drive: "SanDisk Ultra 31 GB (sdb)"
  * for a real drive, the file name for an image file, "backing.img (loop3)" for a loop device.
@@ -58,7 +54,7 @@ export function displayNameOf(drive: Drive): string {
   if (drive.kind === 'loop') return drive.backingFile === null ? `${device} (loop device)` : `${lastSegment(drive.backingFile)} (${device})`;
   const product = productName(drive.vendor, drive.model) ?? drive.description.replace(/\s+\([^()]*\)$/, '');
   const name = product === '' || product === device ? KIND_NAMES[drive.kind] : product;
-  return `${name}${drive.size === null ? '' : ` ${roundedSize(drive.size)}`} (${device})`;
+  return `${name}${drive.size === null ? '' : ` ${formatSize(drive.size, { rounded: true })}`} (${device})`;
 }
 
 /** "NVMe" reads better than lsblk's "NVME"; everything else is shown as lsblk names it. */

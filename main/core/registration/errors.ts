@@ -56,10 +56,10 @@ export function toRegistrationError(error: unknown, operation: string): Panorama
     return refused('API_VALIDATION', `${operation} refused the request: ${error.Message ?? error.message}${fields === '' ? '' : ` (${fields})`}.`, 'Correct the field named and try again.');
   }
   if (error instanceof ResourceNotFoundException) {
-    return refused('DEVICE_NOT_FOUND', `${operation}: ${error.Message ?? error.message}.`, 'Check the device id (the console shows it), the region and the account.');
+    return refused('DEVICE_NOT_FOUND', `${operation}: ${(error.Message ?? error.message).replace(/\.$/, '')}.`, 'Check the device id (the console shows it), the region and the account.');
   }
   if (error instanceof ConflictException) {
-    return failed('CONFLICT', `${operation} conflicts with the device's current state: ${error.Message ?? error.message}.`, 'Wait for the current operation on the device to finish, then try again.');
+    return failed('CONFLICT', `${operation} conflicts with the device's current state: ${(error.Message ?? error.message).replace(/\.$/, '')}.`, 'Wait for the current operation on the device to finish, then try again.');
   }
   if (error instanceof InternalServerException || errorName(error) === 'ThrottlingException') {
     return failed('SERVICE_UNAVAILABLE', `${operation} failed on the service side (${error instanceof Error ? error.message : String(error)}).`, 'Try again in a minute.');

@@ -44,7 +44,7 @@ const MAX_BACKOFF_MS = 30_000;
 
 export const ADVICE = {
   registered: 'Registered and online: the appliance light is solid green. Remove the USB drive, then clean up: collect its logs, shred local copies of the archive and sanitize the drive.',
-  failed: `Registration failed: the light blinks red quickly. ${REGISTRATION_ADVICE.failed}`,
+  failed: REGISTRATION_ADVICE.failed,
   timeout:
     'No final status yet. While the light blinks blue slowly the appliance is still copying its configuration and registering: give it more time. If nothing happens, check the drive is in the USB 3.0 port next to HDMI and the provisioning certificate (valid about 5 minutes) had not expired.',
 };
@@ -119,7 +119,7 @@ export async function monitorRegistration(client: PanoramaClient, deviceId: stri
       // In words: the API's values are on the timeline (the CLI's lines, the wizard's support details).
       const state = describeRegistrationState(entry.provisioningStatus, entry.connectionStatus);
       if (state.tone === 'failed') {
-        throw failed('REGISTRATION_FAILED', `${deviceId} did not register: ${state.words.toLowerCase()}.`, entry.provisioningStatus === 'FAILED' ? ADVICE.failed : (state.advice ?? ADVICE.failed));
+        throw failed('REGISTRATION_FAILED', `${deviceId} did not register: ${state.words.toLowerCase()}.`, state.advice ?? ADVICE.failed);
       }
       delay = pollDelayMs(poll, random);
       poll += 1;

@@ -23,7 +23,7 @@ export interface RegistrationState {
 
 export const REGISTRATION_ADVICE = {
   failed:
-    'Archives cannot be reused: delete the device and provision it again. Before you do, check the drive was in the USB 3.0 port next to HDMI, held only the one certificates-omni_*.zip at the root of a FAT32 volume, and that the appliance reached the network (cable, DHCP or static settings, firewall).',
+    'Registration failed: the light blinks red quickly. Archives cannot be reused: delete the device and provision it again. Before you do, check the drive was in the USB 3.0 port next to HDMI, held only the one certificates-omni_*.zip at the root of a FAT32 volume, and that the appliance reached the network (cable, DHCP or static settings, firewall).',
   error: 'The service reports an error for this device: note the status codes shown with the timeline for AWS Support, then delete the device and provision it again.',
   deleting: 'The device is being deleted (in the console or with decommission): it will not register. Provision a new device to use this appliance.',
   offline: 'The appliance registered but the service cannot reach it now: check its network cable, power and the site firewall (see the site checklist).',
