@@ -1,6 +1,6 @@
 /** Sanitizing drives from the wizard: estimates, then parallel wipes with a certificate each. */
 import { describeDrive } from '../core/drives';
-import { checkCertificateFolder, issueCertificates, type CertificateIssue } from '../core/sanitize/certificate';
+import { certifiedWipes, checkCertificateFolder, issueCertificates, type CertificateIssue } from '../core/sanitize/certificate';
 import { estimateSeconds, sanitizeDrives, WIPE_METHODS, type WipeResult } from '../core/sanitize/wipe';
 import type { ChosenDrive } from '../core/target';
 import { toPanoramaUsbError } from '../core/errors';
@@ -38,10 +38,7 @@ export function sanitizeHandlers(services: CoreServices): Handlers<'sanitize.est
             context.progress('sanitize', sum.done, sum.total);
           },
         }), 'app');
-        const wiped = results.flatMap((wipe, index) => {
-          const assessment = chosen[index]?.assessment;
-          return assessment === undefined ? [] : [{ wipe, drive: { ...assessment.drive, displayName: assessment.displayName } }];
-        });
+        const wiped = certifiedWipes(results, chosen);
         // A certificate that cannot be written fails that drive's certificate only: every drive keeps its row.
         const issues = request.certificateFolder === null ? [] : await issueCertificates(wiped, request.certificateFolder, { organisation: request.organisation, technician: request.technician });
         // What this run wrote: the wizard's "Open" and "Download" reach these files and no others.

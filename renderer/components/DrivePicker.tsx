@@ -23,7 +23,6 @@ export function UnmountNotice({ assessments }: { assessments: readonly DriveAsse
   );
 }
 
-
 /** What the drives are for: written for the appliance (1 GB or more), or erased and reformatted (any size). */
 export type DrivePurpose = 'provision' | 'sanitize';
 

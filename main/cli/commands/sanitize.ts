@@ -8,7 +8,7 @@ import { stallSeconds } from '../../core/app/info';
 import { describeDrive, formatSize } from '../../core/drives';
 import { cancelled, failed } from '../../core/errors';
 import { passEngineFor } from '../../core/offthread';
-import { checkCertificateFolder, issueCertificates } from '../../core/sanitize/certificate';
+import { certifiedWipes, checkCertificateFolder, issueCertificates } from '../../core/sanitize/certificate';
 import { sanitizeDrives, type VerifyMode, type WipeMethod, type WipeProgress, type WipeResult } from '../../core/sanitize/wipe';
 import { driveFacts, sanitizeSubject } from '../../core/records';
 import { chooseDrive, type ChosenDrive } from '../../core/target';
@@ -108,10 +108,7 @@ export async function sanitizeCommand(runtime: CliRuntime, args: string[], optio
   const results = await recordWipes(records, chosen.map((drive) => driveFacts(drive.assessment.drive)), { method, verify }, () =>
     sanitizeDrives(chosen, { method, verify, signal: runtime.signal, onProgress: printer.onProgress, passEngine: passEngineFor(runtime.diskWorkerScript) }).finally(printer.stop),
   );
-  const wiped = results.flatMap((wipe, index) => {
-    const assessment = chosen[index]?.assessment;
-    return assessment === undefined ? [] : [{ wipe, drive: { ...assessment.drive, displayName: assessment.displayName } }];
-  });
+  const wiped = certifiedWipes(results, chosen);
   // Each drive's certificate on its own: one that cannot be written leaves the others (and this report) whole.
   const issues = certificateDir === undefined ? [] : await issueCertificates(wiped, certificateDir);
   for (const [index, result] of results.entries()) {

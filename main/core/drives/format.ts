@@ -52,7 +52,7 @@ export function displayNameOf(drive: Drive): string {
   const device = lastSegment(drive.path);
   if (drive.kind === 'image') return device;
   if (drive.kind === 'loop') return drive.backingFile === null ? `${device} (loop device)` : `${lastSegment(drive.backingFile)} (${device})`;
-  const product = productName(drive.vendor, drive.model) ?? drive.description.replace(/\s+\([^()]*\)$/, '');
+  const product = driveName(drive);
   const name = product === '' || product === device ? KIND_NAMES[drive.kind] : product;
   return `${name}${drive.size === null ? '' : ` ${formatSize(drive.size, { rounded: true })}`} (${device})`;
 }

@@ -49,7 +49,8 @@ export function RegisterStep({ state, update }: { state: ProvisionState; update:
   const expiresAt = state.created?.certificateExpiresAt ?? state.report?.certificateExpiresAt ?? null;
   // The certificate only has to last until the appliance presents it: once it has begun
   // registering (or the registration has ended either way), its countdown no longer matters.
-  const began = timeline.some((entry) => entry.provisioningStatus !== 'AWAITING_PROVISIONING' && entry.provisioningStatus !== 'UNKNOWN');
+  // "Waiting" is the shared table's tone for both: nothing reported yet, or the drive not read yet.
+  const began = timeline.some((entry) => entry.state.tone !== 'waiting');
   const countdownOver =
     state.registration !== null
       ? 'the appliance has registered, so the certificate was used in time'

@@ -4,7 +4,7 @@
  */
 export { buildCertificateRecord, FLASH_NOTE, FLASH_NOTE_LINES, METHODS, nistLevelFor } from './record';
 export { canonicalJson } from './canonical';
-export { issueCertificates, type CertificateIssue, type CertificateSigners, type CertifiedWipe } from './issue';
+export { certifiedWipes, issueCertificates, type CertificateIssue, type CertificateSigners, type CertifiedWipe } from './issue';
 export { formatBytes, formatDuration, formatThroughput, formatTimestamp, renderCertificatePdf } from './pdf';
 export { certificateBaseName, checkCertificateFolder, writeCertificate, type WrittenCertificate } from './write';
 export {

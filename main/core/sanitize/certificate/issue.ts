@@ -21,6 +21,20 @@ export interface CertifiedWipe {
   drive: CertificateDrive;
 }
 
+/**
+ * Each wipe beside the drive it was done on and the name shown for it: `results` come back in the
+ * order the drives were chosen (sanitizeDrives keeps it).
+ */
+export function certifiedWipes<W extends WipeResultLike, D extends CertificateDrive>(
+  results: readonly W[],
+  chosen: readonly { assessment: { drive: D; displayName: string } }[],
+): { wipe: W; drive: D & { displayName: string } }[] {
+  return results.flatMap((wipe, index) => {
+    const assessment = chosen[index]?.assessment;
+    return assessment === undefined ? [] : [{ wipe, drive: { ...assessment.drive, displayName: assessment.displayName } }];
+  });
+}
+
 /** Empty strings mean "not given": the record's defaults apply. */
 export interface CertificateSigners {
   organisation?: string | undefined;
